@@ -125,3 +125,40 @@ def bare_address(text: str) -> tuple[str, str]:
     if found := _MAILTO.fullmatch(text):
         return unquote(found["address"]), ""
     return text, ""
+
+
+def typo_distance(one: str, other: str, most: int) -> int:
+    """Letters changed, added, dropped or swapped side by side to make ``other`` of ``one``
+    (the optimal string alignment distance); ``most + 1`` once it is past ``most``."""
+    if abs(len(one) - len(other)) > most:
+        return most + 1
+    before, row = None, list(range(len(other) + 1))
+    for i, letter in enumerate(one, 1):
+        current = [i] + [0] * len(other)
+        for j, theirs in enumerate(other, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (letter != theirs))
+            if before is not None and i > 1 and j > 1 and letter == other[j - 2] \
+                    and one[i - 2] == theirs:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return min(row[-1], most + 1)
+
+
+def near_addresses(address: str, addresses: Iterable[str]) -> list[str]:
+    """Those of ``addresses`` a typo away from ``address``: the same domain and a local part
+    one or two letters off, or the same local part at a domain one or two letters off."""
+    local, _, domain = address_key(address).rpartition("@")
+    near = []
+    for listed in addresses:
+        their_local, _, their_domain = address_key(listed).rpartition("@")
+        if their_domain == domain and their_local != local:
+            off = typo_distance(local, their_local, 2)
+        elif their_local == local and their_domain != domain:
+            off = typo_distance(domain, their_domain, 2)
+        else:
+            continue
+        if off <= (1 if len(local if their_domain == domain else domain) <= 4 else 2):
+            near.append(listed)
+    return near

@@ -263,7 +263,8 @@ def resend_list(fake, query, here):
     return 200, {}, {"object": "list", "has_more": start + limit < len(emails), "data": [{
         "id": e.provider_id, "to": [e.address], "from": "Jane <jane@example.com>",
         "subject": e.subject, "last_event": "delivered", "created_at": dt.datetime.fromtimestamp(
-            e.at, dt.timezone.utc).isoformat(sep=" ")} for e in page]}
+            e.at, dt.timezone.utc).isoformat(sep=" ").replace("+00:00", fake.resend_zone)}
+        for e in page]}
 
 
 LOOKUPS = {

@@ -585,6 +585,9 @@ class FakeProviderServer:
         self.retention_days = RETENTION_DAYS[api.name]
         self.clock = time.time
         self.activity_feed = True
+        # How Resend's list of emails writes a time's zone: "+00", as its reference shows
+        # ("2023-04-03 22:13:42.674981+00"); "" writes none.
+        self.resend_zone = "+00"
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)

@@ -180,7 +180,7 @@ def test_a_post_before_since_can_still_be_sent_on_purpose(site):
     result = run_in_process(site, "send", "date_before_since", "--yes")
     assert result.returncode == 0
     assert "warning: content/posts/date_before_since.md:3: date-before-since: dated 2025-12-09 " \
-           "09:00, before [schedule] since (2026-01-01 00:00): send --due never sends it" \
+           "09:00 UTC, before [schedule] since (2026-01-01 00:00 UTC): send --due never sends it" \
         in result.stderr
     # no advice to run the command that is running
     assert "otherwise only `newsletter send date_before_since` sends it" in result.stderr
@@ -225,3 +225,14 @@ def test_a_broken_lumen_post_named_by_its_folder_says_what_is_wrong(site):
         assert result.returncode == 2
         assert "content/posts/2026-12-02---hello-subscribers/index.md:2: " in result.stdout + result.stderr
         assert "no post named" not in result.stderr
+
+
+def test_a_date_before_since_names_the_zone_it_is_shown_in(site):
+    """cron's clock and the site's may be in different zones: the times say which."""
+    settings_file = site / "newsletter.toml"
+    settings_file.write_text(settings_file.read_text().replace('timezone = "UTC"',
+                                                               'timezone = "Europe/Berlin"'))
+    add(site, "date_before_since")
+    result = run_in_process(site, "check", "date_before_since")
+    assert "date-before-since: dated 2025-12-09 10:00 CET, before [schedule] since " \
+           "(2026-01-01 01:00 CET)" in result.stdout + result.stderr

@@ -158,3 +158,48 @@ def test_an_import_listing_a_reader_once_per_tag_gives_them_every_tag(store_site
     assert _tags_of(store_site, "ann@example.com") == "weekly,Monthly,events"
     assert invoke(store_site, "subscribers", "list", "--tag", "events").output.startswith(
         "ann@example.com\tAnn\tactive\t")
+
+
+def test_remove_of_a_typo_of_a_listed_reader_names_them_and_changes_nothing(store_site):
+    result = invoke(store_site, "subscribers", "remove", "grcae@example.org")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: grcae@example.org is not on the list; did you mean "
+                                    "grace@example.org? nothing changed; ")
+    assert "--unlisted" in result.output
+    assert _status_of(store_site, "grcae@example.org") is None
+    assert _status_of(store_site, "grace@example.org") == "active"
+    meant = invoke(store_site, "subscribers", "remove", "grace@example.org")
+    assert meant.output == "unsubscribed grace@example.org\n"
+    assert _status_of(store_site, "grace@example.org") == "unsubscribed"
+
+
+def test_remove_unlisted_records_an_address_near_a_listed_one(store_site):
+    result = invoke(store_site, "subscribers", "remove", "ada@exmaple.com", "--unlisted")
+    assert result.exit_code == 0
+    assert result.output == ("ada@exmaple.com is not on the list; recorded as unsubscribed "
+                             "(never imported or mailed)\n")
+    assert _status_of(store_site, "ada@exmaple.com") == "unsubscribed"
+    assert _status_of(store_site, "ada@example.com") == "active"
+
+
+def test_a_typo_of_a_reader_who_left_or_of_a_big_list_is_recorded_as_before(site, monkeypatch):
+    left = invoke(site, "subscribers", "remove", "alna@example.com")  # alan left already
+    assert left.exit_code == 0 and "recorded as unsubscribed" in left.output
+    import importlib
+
+    near = importlib.import_module("newsletter.subscribers.near_readers")
+    monkeypatch.setattr(near, "NEAR_LIST_LIMIT", 4)  # the example list has 5 readers
+    big = invoke(site, "subscribers", "remove", "grcae@example.org")
+    assert big.exit_code == 0 and "did you mean" not in big.output
+    assert _status_of(site, "grcae@example.org") == "unsubscribed"
+    assert _status_of(site, "grace@example.org") == "active"
+
+
+def test_near_addresses_are_a_typo_away_in_the_local_part_or_the_domain():
+    from newsletter.addresses import near_addresses
+
+    listed = ["Ann@gmail.com", "anne@example.org", "bob@example.org", "bo@example.net"]
+    assert near_addresses("ann@gmial.com", listed) == ["Ann@gmail.com"]
+    assert near_addresses("ANE@example.org", listed) == ["anne@example.org"]
+    assert near_addresses("b@example.org", listed) == []  # bob@: two letters off a short name
+    assert near_addresses("bob@example.org", listed) == []  # listed itself is no typo

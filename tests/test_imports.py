@@ -493,3 +493,15 @@ def test_a_tag_whose_name_holds_a_separator_stays_one_tag(site, tmp_path):
     assert invoke(site, "subscribers", "list", "--tag", "annual").stdout == ""
     assert invoke(site, "subscribers", "list", "--tag", "Paid annual").stdout.startswith(
         "active.m@example.com\t")
+
+
+def test_from_takes_a_services_name_as_its_brand_writes_it_and_says_did_you_mean(site, tmp_path):
+    export = tmp_path / "subscribed_members_export.csv"
+    export.write_text("Email Address,First Name\nnew.reader@example.net,New\n")
+    capitalised = invoke(site, "subscribers", "import", str(export), "--from", "MailChimp")
+    assert capitalised.exit_code == 0, capitalised.output
+    assert capitalised.stdout.startswith("subscribed_members_export.csv: Mailchimp")
+    mistyped = invoke(site, "subscribers", "import", str(export), "--from", "mailchmp")
+    assert mistyped.exit_code == 2
+    assert mistyped.stderr.startswith("error: no export format named 'mailchmp'; did you mean "
+                                      "mailchimp? --from takes newsletter, mailchimp,")

@@ -114,7 +114,7 @@ def test_a_future_post_jekyll_builds_with_future_true_is_sent_now(tmp_path, conf
     assert would_send(root) == sorted(due)
     said = "the blog publishes it already (built with future posts), and send --due sends it " \
         "now" if status == "ready" else "send --due waits until then"
-    assert f"date-far-future: dated 2099-01-01 00:00, more than a year ahead: {said}" in \
+    assert f"date-far-future: dated 2099-01-01 00:00 UTC, more than a year ahead: {said}" in \
         invoke(root, "check", "2099-01-01-king-tide").output
 
 

@@ -94,8 +94,12 @@ def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, 
     assert f"{POST}: 3 in doubt; 3 found at {name} (now sent)" in result.output
     assert campaign.counts() == {State.SENT: 6}
     logged = {e.address: e.provider_id for e in campaign.server.sent_log.entries}
-    assert {a: provider_ids(campaign)[a] for a in FIRST_BATCH} == {
-        a: logged[a] for a in FIRST_BATCH}
+    recorded = provider_ids(campaign)
+    # Mailgun's events name a message without the <...> of its send API's answer: a reader
+    # found is recorded with the same id, in the same form, as one sent straight through.
+    assert {a: recorded[a].strip("<>") for a in FIRST_BATCH} == {
+        a: logged[a].strip("<>") for a in FIRST_BATCH}
+    assert {recorded[a][0] == "<" for a in READERS} == {name == "mailgun"}
     requests_before = len(campaign.server.requests)
 
     again = invoke(campaign.site, "send", POST, "--yes", env=provider_environ(name))

@@ -322,6 +322,25 @@ def test_a_mailgun_subaccounts_webhook_is_taken_by_the_parent_accounts_signing_k
     assert statuses(site) == {ANN: "bounced", BOB: "active", CY: "active"}
 
 
+def test_while_a_mailgun_signing_key_is_rotated_both_keys_are_taken(site):
+    """Mailgun retries a webhook for 8 hours with the signature block of its first attempt:
+    after the writer rotates the signing key, the retries still carry the old key's. Both keys
+    set, separated by a space, take both; a key set neither way is still refused."""
+    subscriber_csv(site, ANN, BOB, CY)
+    environ = {**ENVIRON, "MAILGUN_WEBHOOK_SIGNING_KEY": "the-old-key  the-new-key"}
+    with serving(NewsletterApp(load_settings(site, environ))) as base:
+        post = Hooks(base)
+        answers = [post("mailgun", *mailgun_request(EVENTS["mailgun"][0], key="the-old-key")),
+                   post("mailgun", *mailgun_request(EVENTS["mailgun"][1], key="the-new-key")),
+                   post("mailgun", *mailgun_request(EVENTS["mailgun"][2], key="the-old-key "
+                                                    "the-new-key")),
+                   post("mailgun", *mailgun_request({**EVENTS["mailgun"][1], "recipient": CY,
+                                                     "event": "complained"}, key="the-new"))]
+
+    assert [a.status_code for a in answers] == [200, 200, 401, 401]
+    assert statuses(site) == {ANN: "bounced", BOB: "complained", CY: "active"}
+
+
 def test_a_reply_postmark_files_as_an_unsubscribe_request_unsubscribes(hooks):
     """Postmark files a reply asking to be removed as a bounce of type "Unsubscribe" (TypeCode
     16, "Unsubscribe or Remove request"). Before, it was ignored: the reader who asked was

@@ -137,6 +137,7 @@ def sendgrid_event(kind: str, address: str, post: str | None, n: int = 0) -> dic
         "deferred": {"event": "deferred", "attempt": "1", "response": "400 try again later"},
         "complained": {"event": "spamreport"},
         "unsubscribed": {"event": "unsubscribe"},
+        "taken": {"event": "processed", "smtp-id": f"<14c5d75ce93.{n}@ismtpd-555>"},
     }
     return {**common, **records[kind]}
 
@@ -161,6 +162,8 @@ def mailgun_event(kind: str, address: str, post: str | None, n: int = 0) -> dict
                      "delivery-status": {"code": 452, "message": "Try again later"}},
         "complained": {"event": "complained"},
         "unsubscribed": {"event": "unsubscribed"},
+        "taken": {"event": "accepted", "method": "HTTP",
+                  "envelope": {"targets": address, "transport": "smtp"}},
     }
     return {**common, **records[kind]} if kind in records else None
 
@@ -169,7 +172,7 @@ def resend_event(kind: str, address: str, post: str | None, n: int = 0) -> dict 
     types = {"delivered": "email.delivered", "opened": "email.opened",
              "clicked": "email.clicked", "bounced": "email.bounced",
              "soft_bounce": "email.bounced", "deferred": "email.delivery_delayed",
-             "complained": "email.complained"}
+             "complained": "email.complained", "taken": "email.sent"}
     if kind not in types:
         return None
     data = {"created_at": moment(n), "email_id": f"re-{address}",

@@ -48,12 +48,12 @@ def _dates(context: CheckContext) -> list[Finding]:
         return []
     where = source.key_where("date")
     zone = context.settings.site.zone
-    date = f"{post.date.astimezone(zone):%Y-%m-%d %H:%M}"
+    date = f"{post.date.astimezone(zone):%Y-%m-%d %H:%M %Z}"  # the zone: cron's may differ
     since = context.since
     if since is not None and post.date < since:
         return [warning(
             "date-before-since", where,
-            f"dated {date}, before [schedule] since ({since.astimezone(zone):%Y-%m-%d %H:%M}): "
+            f"dated {date}, before [schedule] since ({since.astimezone(zone):%Y-%m-%d %H:%M %Z}): "
             "send --due never sends it",
             f"if the date is a typo, fix it; otherwise only `newsletter send {post.name}` "
             "sends it")]

@@ -41,6 +41,9 @@ LINK_SCHEMES = WEB_SCHEMES | frozenset({"mailto", "tel", "sms"})
 # Link text that shows an address: a URL, or a host name such as example.com/page.
 _SHOWN_ADDRESS = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?$",
                             re.IGNORECASE)
+# A name alone that ends so is a JavaScript library's (Node.js, Vue.js, Three.js), not a host:
+# no top-level domain is .js, so neither a reader nor a spam filter takes it for an address.
+_LIBRARY_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.js$", re.IGNORECASE)
 
 
 @record(frozen=True)
@@ -174,7 +177,8 @@ def _phishing(use: LinkUse) -> Finding | None:
     """Link text that shows one site while the link goes to another (spam filters' phishing
     heuristic, and a reader's too)."""
     label = use.label.strip()
-    if scheme_of(use.sent) not in WEB_SCHEMES or not _SHOWN_ADDRESS.match(label):
+    if scheme_of(use.sent) not in WEB_SCHEMES or not _SHOWN_ADDRESS.match(label) \
+            or _LIBRARY_NAME.match(label):
         return None
     shown, actual = host_of(label), host_of(use.sent)
     if not shown or not actual or same_site(shown, actual):

@@ -28,33 +28,29 @@ SUPPORTED_PLATFORMS = ("linux", "darwin")
 # which `newsletter --help` lists (tests/test_cli_lazy.py keeps them the commands' own).
 COMMANDS = {
     "init": ("newsletter.cli.init",
-             "Write the files a site needs into DIRECTORY (default: --site, the current folder)."),
-    "posts": ("newsletter.cli.posts",
-              "List every post: status, date, id and title; pages and drafts too; broken files "
-              "with their error (exit status 2)."),
-    "preview": ("newsletter.cli.preview",
-                "Write email.html, email.txt and message.eml for POST, or for the posts send "
-                "--due could send (ready or scheduled, from [schedule] since, not sent yet; when "
-                "there is none, the newest ready post)."),
-    "check": ("newsletter.cli.check",
-              "Check the settings and posts before they are sent: links, images, footer, size, "
-              "spam traps, dates; settings left at init's example values, the provider's key "
-              "and settings."),
-    "send": ("newsletter.cli.send", "Send POST to every active subscriber who has not had it yet."),
-    "reconcile": ("newsletter.cli.reconcile",
-                  "Ask the provider about every reader in doubt (of POST, or of every post)."),
-    "status": ("newsletter.cli.status",
-               "Show sent / failed / in doubt / pending / not yet sent per post, or one POST's "
-               "funnel (delivered, bounced, complained, unsubscribed; opened and clicked when "
-               "tracked) and problems."),
+             "Make the blog's folder a site: settings, templates, a list."),
     "subscribers": ("newsletter.cli.subscribers",
                     "Read and change the subscriber list (subscribers/*.csv)."),
-    "serve": ("newsletter.cli.serve", "Serve the one-click unsubscribe URL, sign-ups and "
-              "/webhooks/<provider> until stopped."),
-    "form": ("newsletter.cli.form", "Print the sign-up form's HTML, for a blog template."),
-    "store": ("newsletter.cli.store", "Set up and upgrade where the site keeps its state."),
-    "welcome": ("newsletter.cli.welcome", "The welcome series: the blog's best posts, one every "
-                "few days, for each new reader."),
+    "posts": ("newsletter.cli.posts",
+              "List the posts, each with its status (ready, sent, draft...)."),
+    "preview": ("newsletter.cli.preview",
+                "Show each post's email as readers will see it."),
+    "check": ("newsletter.cli.check",
+              "Check the settings and posts as send would, before it does."),
+    "send": ("newsletter.cli.send",
+             "Send POST to every active subscriber who has not had it yet."),
+    "status": ("newsletter.cli.status",
+               "Show how far each post's sending got, or one POST's funnel."),
+    "reconcile": ("newsletter.cli.reconcile",
+                  "Ask the provider what became of the readers in doubt."),
+    "serve": ("newsletter.cli.serve",
+              "Serve one-click unsubscribes, sign-ups and provider webhooks."),
+    "form": ("newsletter.cli.form",
+             "Print the sign-up form's HTML, for a blog template."),
+    "welcome": ("newsletter.cli.welcome",
+                "Run the welcome series: the best posts, for new readers."),
+    "store": ("newsletter.cli.store",
+              "Set up and upgrade where the site keeps its state."),
 }
 
 
@@ -101,7 +97,18 @@ class NewsletterGroup(LazyGroup):
             ctx.exit(2)
 
 
-@click.group(cls=NewsletterGroup, lazy_commands=COMMANDS,
+FIRST_HOUR = """\b
+A blog's first hour (docs/start.md):
+  newsletter init                             make the blog's folder a site
+  newsletter subscribers import members.csv   your list (or an export)
+  newsletter preview --serve                  each post as readers see it
+  newsletter send hello --to you@example.org  a [TEST] copy to yourself
+  newsletter send hello                       to every reader, once each
+  newsletter send --due                       from cron: each post when due
+Each command's --help says more."""
+
+
+@click.group(cls=NewsletterGroup, lazy_commands=COMMANDS, epilog=FIRST_HOUR,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--site",

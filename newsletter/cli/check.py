@@ -50,7 +50,9 @@ MAX_TIMEOUT = 3600.0  # seconds: past this a link's timer cannot be set (inf ove
 def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, output: str,
           as_json: bool, files: bool, strict: bool, timeout: float,
           nameserver: str | None, allow_private: bool) -> None:
-    """Check the settings and posts before they are sent: links, images, footer, size, spam
+    """Check the settings and posts as send would, before it does.
+
+    Check the settings and posts before they are sent: links, images, footer, size, spam
     traps, dates; settings left at init's example values, the provider's key and settings.
 
     Without POST, checks every post `send --due` could send (ready or scheduled, dated from

@@ -14,7 +14,9 @@ import click
                 type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def init(ctx: click.Context, directory: Path | None) -> None:
-    """Write the files a site needs into DIRECTORY (default: --site, the current folder).
+    """Make the blog's folder a site: settings, templates, a list.
+
+    Write the files a site needs into DIRECTORY (default: --site, the current folder).
 
     newsletter.toml (with the generator that builds the blog, where its posts are, and the
     blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby,

@@ -21,7 +21,8 @@ class LazyGroup(click.Group):
         self.lazy_commands = lazy_commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *self.lazy_commands})
+        """In the order ``lazy_commands`` gives them (a first hour's), then any others."""
+        return [*self.lazy_commands, *sorted(self.commands.keys() - self.lazy_commands.keys())]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in self.lazy_commands:
@@ -42,4 +43,8 @@ class LazyGroup(click.Group):
         """The list of commands, from their first sentences for those not imported yet."""
         listed = {name: self.commands.get(name) or click.Command(name, help=summary)
                   for name, (_, summary) in self.lazy_commands.items()}
-        click.Group(commands={**listed, **self.commands}).format_commands(ctx, formatter)
+        listed.update(self.commands)
+        limit = formatter.width - 6 - max(map(len, listed))
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, listed[name].get_short_help_str(limit))
+                                for name in self.list_commands(ctx)])

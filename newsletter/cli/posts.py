@@ -25,7 +25,9 @@ JSON_STATUS = {"sent": "sent", "partial": "partly-sent", "before-since": "before
                    "file, errors).")
 @pass_site
 def posts(site, as_json: bool) -> None:
-    """List every post: status, date, id and title; pages and drafts too; broken files with
+    """List the posts, each with its status (ready, sent, draft...).
+
+    List every post: status, date, id and title; pages and drafts too; broken files with
     their error (exit status 2).
 
     A post sent to part of the list says how many active readers it has not reached yet.

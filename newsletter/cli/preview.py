@@ -26,7 +26,9 @@ from newsletter.cli.echo import echo_findings
 @pass_site
 def preview(site, post: str | None, out: Path | None, serve: bool, port: int, host: str,
             open_browser: bool) -> None:
-    """Write email.html, email.txt and message.eml for POST, or for the posts send --due could
+    """Show each post's email as readers will see it.
+
+    Write email.html, email.txt and message.eml for POST, or for the posts send --due could
     send (ready or scheduled, from [schedule] since, not sent yet; when there is none, the
     newest ready post).
 
@@ -77,9 +79,14 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
         for path in write_pages(settings, written, out_dir, now):
             click.echo(str(path))
     except OSError as exc:  # a folder that cannot be made, a read-only or full disk
+        import errno
+
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
         raise InputError(f"the preview cannot be written there ({exc.strerror})",
                          where=str(exc.filename or out_dir),
-                         hint="name a folder that may be written with --out") from None
+                         hint="free some space there, or name a folder on another disk with "
+                              "--out; every file it wrote is whole" if full else
+                              "name a folder that may be written with --out") from None
     _echo_errors(errors)
     if errors:
         click.get_current_context().exit(2)

@@ -25,11 +25,11 @@ MAX_SETTLE = 90 * 24 * 3600.0
 @pass_site
 def reconcile(site: Site, post: str | None, dry_run: bool, as_json: bool,
               settle: float | None) -> None:
-    """Ask the provider about every reader in doubt (of POST, or of every post).
+    """Ask the provider what became of the readers in doubt.
 
-    Found: sent. Provably never accepted: pending, for the next send. Otherwise still in doubt,
-    with the reason. Never sends mail; safe to interrupt and run again. Exits 1 while readers
-    stay in doubt.
+    The readers in doubt of POST, or of every post. Found: sent. Provably never accepted:
+    pending, for the next send. Otherwise still in doubt, with the reason. Never sends mail;
+    safe to interrupt and run again. Exits 1 while readers stay in doubt.
     """
     from newsletter.posts import load_posts
     from newsletter.sending import Ledger, posts_in_doubt, site_lock

@@ -29,23 +29,23 @@ COUNT_FIRST_MAX_BYTES = 1 << 20
 
 @click.command()
 @click.argument("post", required=False)
+@click.option("--to", "to", multiple=True, metavar="EMAIL",
+              help="Test send to this address only (repeatable); no ledger, drafts allowed.")
+@click.option("--dry-run", is_flag=True, help="Render and count recipients; send nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Send without asking (needed off a terminal).")
+@click.option("--tag", "tags", multiple=True, callback=one_tag_each, metavar="TAG",
+              help="Only readers with this tag (repeat: any of them). Default: the post's "
+                   "newsletter_tags, else every active reader.")
 @click.option("--due", is_flag=True,
               help="For cron: send every published post not sent yet; silent when none is due.")
 @click.option("--now", metavar="TIME",
               help="With --due: evaluate the schedule at TIME (ISO; no zone = site.timezone).")
-@click.option("--dry-run", is_flag=True, help="Render and count recipients; send nothing.")
 @click.option("--first-run", is_flag=True,
               help="With --due under CI: this really is the site's first run (no ledger yet).")
-@click.option("--yes", "-y", is_flag=True, help="Send without asking (needed off a terminal).")
-@click.option("--to", "to", multiple=True, metavar="EMAIL",
-              help="Test send to this address only (repeatable); no ledger, drafts allowed.")
 @click.option("--resend-in-doubt", is_flag=True,
               help="Also send to readers whose earlier message may or may not have gone out.")
 @click.option("--retry-failed", is_flag=True,
               help="Also send to readers the provider rejected before.")
-@click.option("--tag", "tags", multiple=True, callback=one_tag_each, metavar="TAG",
-              help="Only readers with this tag (repeat: any of them). Default: the post's "
-                   "newsletter_tags, else every active reader.")
 @pass_site
 @click.pass_context
 def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str | None,
@@ -53,6 +53,11 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
          to: tuple[str, ...], resend_in_doubt: bool, retry_failed: bool,
          tags: tuple[str, ...]) -> None:
     """Send POST to every active subscriber who has not had it yet.
+
+    \b
+      newsletter send hello --to you@example.org   # a [TEST] copy to yourself first
+      newsletter send hello                        # a summary, then "Send to N readers?"
+      newsletter send --due                        # from cron: whatever fell due, silently
 
     POST is the post's slug, the slug's last part, its file name or its path. Each reader gets
     the post exactly once: the ledger in .newsletter/ledger.db remembers who has it, so running

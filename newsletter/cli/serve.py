@@ -19,12 +19,17 @@ from newsletter.cli.stopping import serve_until_stopped
               help="Requests handled at once.")
 @pass_site
 def serve(site, host: str, port: int, threads: int) -> None:
-    """Serve the one-click unsubscribe URL, sign-ups and /webhooks/<provider> until stopped.
+    """Serve one-click unsubscribes, sign-ups and provider webhooks.
 
-    The unsubscribe path is the one in email.unsubscribe_url; sign-ups arrive at signup.path
-    and are confirmed at the path of signup.confirm_url ([signup] in newsletter.toml). Run it
-    behind a reverse proxy that terminates HTTPS (docs/unsubscribes.md). Needs
-    NEWSLETTER_SECRET, the secret the newsletters were signed with.
+    \b
+      newsletter serve               # on 127.0.0.1:8080 until stopped: your proxy's upstream
+      newsletter serve --port 8081   # another port (0: any free one)
+
+    It answers the unsubscribe URL, sign-ups and /webhooks/<provider>. The unsubscribe path
+    is the one in email.unsubscribe_url; sign-ups arrive at signup.path and are confirmed at
+    the path of signup.confirm_url ([signup] in newsletter.toml). Run it behind a reverse
+    proxy that terminates HTTPS (docs/unsubscribes.md). Needs NEWSLETTER_SECRET, the secret
+    the newsletters were signed with.
     """
     import logging
     from urllib.parse import urlsplit

@@ -19,7 +19,9 @@ from newsletter.cli.echo import warn_skipped_rows
                    "list of the posts the ledger holds).")
 @pass_site
 def status(site: Site, post: str | None, as_json: bool) -> None:
-    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
+    """Show how far each post's sending got, or one POST's funnel.
+
+    Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
     (delivered, bounced, complained, unsubscribed; opened and clicked when tracked) and problems.
 
     "Not yet sent" counts the active readers (of the post's newsletter_tags, if it has any)
@@ -160,10 +162,8 @@ def _show_funnel(settings, post_id: str, counter) -> None:
                                                 if count is not None))  # as wide as the list
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
     # Short enough for an 80-column terminal: docs/events.md says why they count.
-    heard = (f"  ({funnel.heard} in doubt, told of by webhooks: run reconcile)"
-             if funnel.heard else "")
-    if funnel.heard_in_flight:  # a send running now: the ledger records them in a moment
-        heard += f"  ({funnel.heard_in_flight} in flight, told of by webhooks)"
+    # In doubt or in flight (a send running now), told of by webhooks: docs/events.md.
+    heard = f"  ({funnel.part_text('accepted')})" if funnel.part_text("accepted") else ""
     click.echo(f"  {'accepted':<13}{funnel.accepted:>{width}}{heard}")
     for step, count in funnel.steps():
         if count is None:
@@ -172,13 +172,8 @@ def _show_funnel(settings, post_id: str, counter) -> None:
             continue
         share = funnel.share_text(count)
         words = f"{count:>{width}}" + (f"  {share}" if share else "")
-        if step == "bounced" and count:
-            words += f" ({funnel.hard_bounced} hard)"
-        if step == "no_word_yet" and funnel.deferred:
-            words += f" ({funnel.deferred:,} deferred: the provider is still trying)"
-        machine = getattr(funnel, f"{step}_by_machine", None)
-        if machine:  # Apple Mail Privacy Protection, a scanner: docs/events.md
-            words += f" (+{machine:,} by a machine only, not counted)"
+        part = funnel.part_text(step)
+        words += f" ({part})" if part else ""
         click.echo(f"  {step.replace('_', ' '):<13}{words}")
     if not any(count for step, count in funnel.steps() if step != "no_word_yet"):
         click.echo("  No delivery events yet: they come from the provider's webhooks through "

@@ -110,17 +110,32 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 
 @subscribers.command()
 @click.argument("email")
+@click.option("--unlisted", is_flag=True,
+              help="Record EMAIL as unsubscribed even when it is a typo away from a reader "
+                   "on the list (refused otherwise, with the near address).")
 @pass_site
-def remove(site, email: str) -> None:
+def remove(site, email: str, unlisted: bool) -> None:
     """Unsubscribe a reader (their row stays, so they are never imported again); an address
-    not on the list is recorded as unsubscribed, so no import adds it. EMAIL may be written
-    as a mail client writes it ("Ann <ann@example.org>", mailto:), as add takes it."""
+    not on the list is recorded as unsubscribed, so no import adds it, unless it is a typo
+    away from a listed reader's. EMAIL may be written as a mail client writes it
+    ("Ann <ann@example.org>", mailto:), as add takes it.
+
+    \b
+      newsletter subscribers remove ann@example.org
+      newsletter subscribers remove jon@example.org --unlisted   # not john@, who is listed
+    """
     from newsletter.addresses import bare_address, normalise_address
-    from newsletter.subscribers import Status
+    from newsletter.errors import SubscriberError
+    from newsletter.subscribers import Status, near_readers
 
     address = normalise_address(bare_address(email)[0])
     store = _store(site)
     listed = store.is_listed(address)
+    if not listed and not unlisted and (near := near_readers(store, address)):
+        raise SubscriberError(
+            f"{address} is not on the list; did you mean {' or '.join(near)}? nothing changed",
+            hint=f"remove the reader by their address as listed, or give --unlisted to record "
+                 f"{address} itself as never to be mailed")
     if store.set_status(address, Status.UNSUBSCRIBED, reason="subscribers remove"):
         click.echo(f"unsubscribed {address}" if listed else
                    f"{address} is not on the list; recorded as unsubscribed "
@@ -128,6 +143,7 @@ def remove(site, email: str) -> None:
     else:
         click.echo(f"{address} had already left the list (unsubscribed, bounced or "
                    "complained); nothing changed")
+
 
 
 @subscribers.command("import")
@@ -190,7 +206,7 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     click.echo(f"{file.name}: {summary.source}, {sum(summary.arrived.values())} reader(s)"
                f"{': ' + arrived if arrived else ''}")
     click.echo(f"added {summary.added}, updated {summary.updated}, "
-               f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
+               f"unchanged {summary.unchanged}, skipped {summary.skipped + summary.misplaced}, "
                f"invalid {summary.invalid}")
     if summary.repeated:
         click.echo(f"{summary.repeated} row(s) repeat a reader listed above them in the file "
@@ -199,6 +215,9 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
         click.echo(f"{summary.by_name} reader(s) taken as {summary.name_status}: the file's "
                    "name says so (no column does); if they are readers, not leavers, rename "
                    "the file before importing it")
+    if summary.misplaced:
+        click.echo(f"{summary.misplaced} reader(s) left as they are: their row here has its "
+                   "status out of place; fix it first (`newsletter subscribers check`)")
     if summary.skipped and not resubscribe:
         click.echo(f"{summary.skipped} reader(s) unsubscribed, bounced or complained here and "
                    "were left so; --resubscribe only with their consent")

@@ -14,7 +14,9 @@ from newsletter.errors import InputError
 
 @click.group()
 def welcome() -> None:
-    """The welcome series: the blog's best posts, one every few days, for each new reader."""
+    """Run the welcome series: the best posts, for new readers.
+
+    The welcome series: the blog's best posts, one every few days, for each new reader."""
 
 
 @welcome.command()

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from newsletter.config.sections import SECTIONS
-from newsletter.errors import ConfigError, NewsletterError
+from newsletter.errors import NewsletterError
 
 _TABLE = re.compile(r"""^[ \t]*\[\[?[ \t]*["']?(?P<name>[^\]\n"']*?)["']?[ \t]*\]""",
                     re.MULTILINE)

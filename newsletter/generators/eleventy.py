@@ -16,14 +16,16 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
+from newsletter.generators.authors import with_author
 from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name
-from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
-from newsletter.generators.eleventy_permalinks import CODE, permalink_address
+from newsletter.generators.eleventy_collections import (COLLECTIONS, feed_collection,
+                                                        glob_collection)
+from newsletter.generators.eleventy_permalinks import CODE, computed_permalink, permalink_address
 from newsletter.generators.globs import glob_regex
 from newsletter.generators.git_dates import committed
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
-                                                  js_settings, js_string, read_data, read_text,
-                                                  site_info, under_base,
+                                                  js_object, js_settings, js_string, read_data,
+                                                  read_text, site_info, under_base,
                                                   without_js_comments)
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
@@ -107,8 +109,9 @@ class Eleventy(Generator):
         source, data = self._metadata()
         url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
                     if isinstance(data.get(key), str) and data[key].strip()), None)
-        return site_info(source, data.get("title"), under_base(url, self.base_path), None,
-                         data.get("language"))
+        return with_author(site_info(source, data.get("title"), under_base(url, self.base_path),
+                                     None, data.get("language")),
+                           data.get("author"), data.get("email"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is
@@ -119,7 +122,7 @@ class Eleventy(Generator):
         name, globs = self._glob_collection
         if globs:
             return globs, f'the "{name}" collection of {self.evidence or "its settings"}'
-        tagged = {path.parent: _collection(as_list(self._data(path).get("tags")))
+        tagged = {path.parent: self._collection(as_list(self._data(path).get("tags")))
                   for path in self._data_files()}
         tagged = {folder: name for folder, name in sorted(tagged.items()) if name}
         if tagged:
@@ -142,6 +145,8 @@ class Eleventy(Generator):
     def builds_unread(self, path: Path) -> bool:
         name = path.name.lower()
         kind = name[name.rfind(".11ty.") + 1:] if ".11ty." in name else path.suffix.lower()[1:]
+        if kind.startswith("11ty.") and _in_no_collection(path):
+            return False  # a list page (blog/index.11ty.js), as real blogs write them: no post
         if self.formats is not None:
             return kind in self.formats
         return path.suffix.lower() not in (".js", ".cjs", ".mjs") or kind.startswith("11ty.")
@@ -164,7 +169,7 @@ class Eleventy(Generator):
         if unwritten:
             return "permalink: false: Eleventy writes no page for it"
         meta = source.meta
-        collection = _collection(self._tags_of(source.path, meta)) or \
+        collection = self._collection(self._tags_of(source.path, meta)) or \
             (self._glob_collection[0] if self._globbed(source.path) else None)
         excluded = meta.get("eleventyexcludefromcollections")
         if "eleventyexcludefromcollections" not in meta:  # the nearest data file's then
@@ -195,6 +200,15 @@ class Eleventy(Generator):
         if value is not None:
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
+
+    def _collection(self, tags: list[Any]) -> str | None:
+        """The post collection among ``tags``: ``posts``, ``post`` or the one the feed lists."""
+        feed = self._feed_collection
+        return next((name for name in (*COLLECTIONS, feed) if name and name in tags), None)
+
+    @functools.cached_property
+    def _feed_collection(self) -> str | None:
+        return feed_collection(without_js_comments(self.config_text), self.input_dir)
 
     @functools.cached_property
     def _glob_collection(self) -> tuple[str | None, tuple[str, ...]]:
@@ -258,9 +272,14 @@ class Eleventy(Generator):
         if not path.is_file() or path.suffix == ".json":
             return (read_data(path) or {}) if path.is_file() else {}
         data = js_settings(path)
-        code = "permalink" not in data and _CODE_PERMALINK.search(
-            _without_computed(without_js_comments(read_text(path) or "")))
-        return {**data, "permalink": CODE} if code else data
+        if "permalink" in data:
+            return data
+        text = without_js_comments(read_text(path) or "")
+        start, end = _computed_span(text)
+        if _CODE_PERMALINK.search(text[:start] + text[end:]):
+            return {**data, "permalink": CODE}
+        computed = computed_permalink(text[start:end]) if end > start else None
+        return {**data, "permalink": computed} if computed is not None else data
 
     def _metadata(self) -> tuple[str | None, dict[str, Any]]:
         data_dir = self._directory("data") or "_data"
@@ -280,21 +299,25 @@ class Eleventy(Generator):
         return folder.relative_to(self.root).as_posix() or "."
 
 
-def _collection(tags: list[Any]) -> str | None:
-    """The post collection among ``tags``, if one is."""
-    return next((name for name in COLLECTIONS if name in tags), None)
+def _in_no_collection(path: Path) -> bool:
+    """Whether the ``.11ty.js`` template's literal ``data`` keeps it out of every collection:
+    ``eleventyExcludeFromCollections: true``, ``permalink: false`` or ``pagination`` (a list)."""
+    data = js_object(read_text(path) or "", "data", skip_code=True)
+    return data.get("eleventyExcludeFromCollections") is True or data.get("permalink") is False \
+        or "pagination" in data
 
 
-def _without_computed(text: str) -> str:
-    """JavaScript ``text`` without the braces of its ``eleventyComputed: {...}``."""
+def _computed_span(text: str) -> tuple[int, int]:
+    """Where JavaScript ``text``'s ``eleventyComputed: {...}`` starts and ends (0, 0 without
+    one)."""
     found = re.search(r"\beleventyComputed\s*:\s*\{", text)
     if not found:
-        return text
+        return 0, 0
     depth, at = 1, found.end()
     while depth and at < len(text):
         depth += (text[at] == "{") - (text[at] == "}")
         at += 1
-    return text[:found.start()] + text[at:]
+    return found.start(), at
 
 
 def _id(relative: PurePosixPath) -> str:

@@ -6,6 +6,7 @@ written in the call, or in a constant or a helper function the call names."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 COLLECTIONS = ("posts", "post")  # eleventy-base-blog's, and 11ty.dev's examples'
 GLOB_COLLECTIONS = (*COLLECTIONS, "blog", "articles")
@@ -34,6 +35,27 @@ def glob_collection(text: str) -> tuple[str | None, tuple[str, ...]]:
                 for glob in _alternatives(each.strip().removeprefix("./")))
     name = next((name for name in GLOB_COLLECTIONS if made.get(name)), None)
     return name, tuple(made[name]) if name else ()
+
+
+# What the blog's feed lists: a feed template's loop over collections.X (feed.njk,
+# feed.xml.njk, feed.liquid...), or the RSS plugin's feedPlugin option collection: {name: "X"}.
+_FEED_LOOP = re.compile(r"""\bcollections(?:\.(\w+)|\[\s*["'](\w+)["']\s*\])""")
+_FEED_OPTION = re.compile(r"""\bcollection\s*:\s*\{\s*name\s*:\s*["'`](\w+)["'`]""")
+
+
+def feed_collection(config_text: str, input_dir: Path) -> str | None:
+    """The collection the blog's feed is made of, where it is not named ``posts`` or ``post``
+    (``_posts``, as writers name a collection to keep it out of their tag lists): the posts a
+    reader of the feed gets, so the ones to mail."""
+    found = _FEED_OPTION.search(config_text)
+    if found:
+        return found[1]
+    for feed in sorted(input_dir.glob("feed*")) + sorted(input_dir.glob("*/feed*")):
+        text = feed.read_text(encoding="utf-8", errors="replace") if feed.is_file() else ""
+        names = [first or second for first, second in _FEED_LOOP.findall(text)]
+        if names and names[0] != "all":  # every template of the site: no telling posts apart
+            return names[0]
+    return None
 
 
 def _definition(text: str, name: str) -> str:

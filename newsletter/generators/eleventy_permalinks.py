@@ -14,13 +14,48 @@ from newsletter.generators.base import Source, dated_name, join_url
 from newsletter.generators.slugs import ascii_slug
 
 # A data file's permalink that is not a literal (permalink(data) { ... }, permalink: (data) =>
-# ..., a template literal with ${}): code, which CODE stands for. One in eleventyComputed
+# ..., a template literal with ${}): code, which CODE stands for. One in eleventyComputed that
+# returns one template literal of the data's values is read as that template; other code there
 # (google/eleventy-high-performance-blog's, data.permalink or false for a draft) is passed over.
 CODE = object()
 # {{ page.fileSlug }}, {{ title | slugify }}, {{ page.date | date: "%Y/%m" }} (Liquid's date
-# filter, strftime's codes): the permalink templates newsletter works out.
-_TEMPLATE = re.compile(r"""{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*|\|\s*date:\s*(["'])"""
-                       r"""((?:%[A-Za-z]|[^%"'{}])*)\3\s*)?-?}}""")
+# filter, strftime's codes), a front matter value ({{ sub | slugify }}), the first value there
+# is of several ({{ slug or page.fileSlug }}): the permalink templates newsletter works out.
+_TEMPLATE = re.compile(r"""{{-?\s*([\w.]+(?:\s+or\s+[\w.]+)*)\s*(?:\|\s*(slugify|slug)\s*|"""
+                       r"""\|\s*date:\s*(["'])((?:%[A-Za-z]|[^%"'{}])*)\3\s*)?-?}}""")
+
+
+# eleventyComputed's permalink as a function returning one template literal: ``permalink: (data)
+# => `/writing/${data.page.fileSlug}/` `` or ``permalink(data) { return `...`; }``.
+_COMPUTED = re.compile(r"""\bpermalink\s*(?::\s*(?:async\s+)?(?:function\s*)?\(?\s*(\w+)\s*\)?\s*"""
+                       r"""(?:=>\s*|\{\s*return\s+)|\(\s*(\w+)\s*\)\s*\{\s*return\s+)"""
+                       r"""`([^`]*)`\s*;?\s*\}?\s*(?:,|\}|$)""")
+
+
+def computed_permalink(computed: str) -> object:
+    """The permalink template (``/writing/{{ page.fileSlug }}/``) of the code of an
+    ``eleventyComputed`` block whose permalink returns one template literal of the data's
+    values (``${data.page.fileSlug}``, ``${data.title}``, ``${this.slugify(data.title)}``);
+    CODE where the literal holds other code (``${data.page.date.getFullYear()}``); None where
+    the permalink is other code (a draft's ``false``...), passed over."""
+    found = _COMPUTED.search(computed)
+    if not found:
+        return None
+    name = re.escape(found.group(1) or found.group(2))
+    value = rf"{name}\.[\w.]+"
+
+    def template(part: re.Match) -> str:
+        code = part.group(1).replace("?.", ".")
+        read = re.fullmatch(rf"\s*(?:(?:this\.)?(slugify|slug)\(\s*)?({value}(?:\s*\|\|\s*{value})*)"
+                            rf"\s*\)?\s*", code)
+        if not read or bool(read.group(1)) != code.rstrip().endswith(")"):
+            return part.group(0)  # code newsletter cannot read: left for the check below
+        names = " or ".join(re.sub(rf"^{name}\.", "", alternative.strip())
+                            for alternative in read.group(2).split("||"))
+        return "{{ " + names + (" | slugify" if read.group(1) else "") + " }}"
+
+    literal = re.sub(r"\$\{([^{}]*)\}", template, found.group(3))
+    return literal if "${" not in literal else CODE
 
 
 def permalink_address(source: Source, written: tuple[Any, str],
@@ -44,7 +79,9 @@ def permalink_address(source: Source, written: tuple[Any, str],
         if date_format is not None and name == "page.date" and date is not None:
             # Liquid formats the date where the site is built: UTC on a build server
             return date.astimezone(dt.timezone.utc).strftime(date_format)
-        value = values.get(name) if date_format is None else None
+        value = None if date_format is not None else next(
+            (found for found in (values.get(one, meta.get(one.lower()))
+                                 for one in re.split(r"\s+or\s+", name)) if found), None)
         if value is None:
             raise ContentError(
                 f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from newsletter.generators.authors import with_author
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
 from newsletter.generators.hugo_build import build_settings
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
@@ -42,9 +43,7 @@ class Hugo(Generator):
     label = "Hugo"
     markdown = "goldmark"
     publishes_content_files = True
-    # Hugo's content files (hugofs/files/classifier.go): Markdown, HTML (blogdown renders .Rmd
-    # to it), and the markups Hugo hands to other programs (AsciiDoc, reStructuredText, Pandoc)
-    html_extensions = (".html", ".htm")
+    html_extensions = (".html", ".htm")  # content files (hugofs/files/classifier.go) too
     extensions = (".md", ".markdown", ".mdown", *html_extensions)
     unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc")
 
@@ -85,9 +84,10 @@ class Hugo(Generator):
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
         source = settings_source(self.root, self.evidence, self.build, self.build_file)
-        return site_info(source, config.get("title") or params.get("title"),
-                         config.get("baseurl"), config.get("timezone"),
-                         config.get("languagecode") or config.get("defaultcontentlanguage"))
+        return with_author(site_info(source, config.get("title") or params.get("title"),
+                                     config.get("baseurl"), config.get("timezone"), config.get(
+                                         "languagecode") or config.get("defaultcontentlanguage")),
+                           params.get("author") or config.get("author"), params.get("email"))
 
     @property
     def content_root(self) -> Path:

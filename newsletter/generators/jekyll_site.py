@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsletter.generators.authors import with_author
 from newsletter.generators.base import Generator, as_list, folder_setting
 from newsletter.generators.github_pages import base_path, published_url
 from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_converter,
@@ -108,7 +109,8 @@ class JekyllSite(Generator):
         named = (*map(config.get, ("lang", "locale", "default_lang")),
                  *as_list(config.get("languages"))[:1])
         language = next((value for value in named if isinstance(value, str) and value.strip()), "")
-        return site_info(found, title, url, config.get("timezone"), language)
+        return with_author(site_info(found, title, url, config.get("timezone"), language),
+                           config.get("author"), config.get("email"))
 
     @property
     def values(self) -> dict[str, Any]:

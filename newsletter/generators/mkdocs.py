@@ -2,7 +2,8 @@
 
 As squidfunk.github.io/mkdocs-material/plugins/blog describes it: the plugin (``- blog`` or
 ``- material/blog`` under ``plugins``) reads ``{docs_dir}/{blog_dir}/{post_dir}``; a post's
-``date`` is a date or a map whose ``created`` is its date; ``draft: true`` is a draft; the title
+``date`` is a date or a map whose ``created`` is its date; ``draft: true`` is a draft (unless
+the plugin's own ``draft: true`` builds drafts); the title
 is ``title``, else the ``# heading`` opening the post; the address is ``post_url_format``
 (``{date}/{slug}``, the date as ``post_url_date_format`` says, ``yyyy/MM/dd``) under the blog
 folder, the slug being ``slug`` or the title slugged as Python-Markdown's toc does. Every other
@@ -27,11 +28,11 @@ from newsletter.generators.base import (
     join_url,
     path_id,
 )
+from newsletter.generators.python_markdown import python_markdown_options
 from newsletter.generators.settings_files import (
     SiteInfo,
     expands_past,
     first_file,
-    python_markdown_options,
     read_text,
     site_info,
 )
@@ -153,8 +154,10 @@ class MkDocs(Generator):
         path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), url_format)
         path = join_url(self._blog_dir.strip("."), path)
         path += "/" if self._directory_urls else ".html"
+        # the plugin's draft: true builds the drafts too: on the blog, so mailed like any post
+        built = (self.blog or {}).get("draft") is True
         return Entry(id=post_id, path=path, date=date,
-                     draft=fields.boolean("draft", default=False))
+                     draft=fields.boolean("draft", default=False) and not built)
 
 
 def _settings(path: Path | None) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from typing import Any, Callable
 
 from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
 from newsletter.generators.nikola_galleries import gallery_address
-from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
+from newsletter.generators.python_markdown import python_markdown_options
+from newsletter.generators.settings_files import (SiteInfo, python_settings,
                                                   read_text, site_info)
 from newsletter.generators.slugs import pelican_slug
 

@@ -1,4 +1,4 @@
-"""Pelican: settings in pelicanconf.py (publishconf.py for the published address), articles under
+"""Pelican: settings in pelicanconf.py (publishconf.py's over them, as published), articles under
 ``PATH`` (docs.getpelican.com/en/latest/settings.html).
 
 Markdown articles open with ``Key: value`` lines. Files under ``PAGE_PATHS`` (``pages``) are
@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
+from newsletter.generators.python_markdown import python_markdown_options
+from newsletter.generators.settings_files import (SiteInfo, python_settings,
                                                   site_info)
 from newsletter.generators.slugs import pelican_slug
 
@@ -38,9 +39,18 @@ class Pelican(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config: dict[str, Any] = python_settings(root / "pelicanconf.py")
+        self.config.update(self._published_settings(root))
+
+    @staticmethod
+    def _published_settings(root: Path) -> dict[str, Any]:
+        """publishconf.py's settings, which the published build uses over pelicanconf.py's
+        (``make publish``, ``invoke publish`` and Pelican's GitHub Pages workflow run ``pelican
+        -s publishconf.py``): its ``ARTICLE_URL`` is the articles' address, not the one
+        ``pelican`` builds on the writer's computer. An empty ``SITEURL`` there is passed over."""
         published = python_settings(root / "publishconf.py")
-        if isinstance(published.get("SITEURL"), str) and published["SITEURL"]:
-            self.config["SITEURL"] = published["SITEURL"]
+        if not (isinstance(published.get("SITEURL"), str) and published["SITEURL"]):
+            published.pop("SITEURL", None)
+        return published
 
     @classmethod
     def found(cls, root: Path) -> str | None:

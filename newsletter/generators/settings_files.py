@@ -31,13 +31,14 @@ MAX_NESTING = 100  # lists and mappings inside each other; real settings need a 
 
 @record(frozen=True)
 class SiteInfo:
-    """The blog's title, address, time zone and language, and the file they came from."""
+    """The blog's title, address, time zone, language and writer, and the file they came from."""
 
     source: str | None = None
     title: str | None = None
     url: str | None = None
     timezone: str | None = None
     language: str | None = None
+    author: tuple[str | None, str | None] = (None, None)  # the writer's name and address
 
 
 def site_info(source: str | None, title: Any = None, url: Any = None, timezone: Any = None,
@@ -312,16 +313,3 @@ def depends_on(root: Path, package: str) -> bool:
         return False
     return any(isinstance(data.get(key), dict) and package in data[key]
                for key in ("dependencies", "devDependencies"))
-
-
-def python_markdown_options(names: Any) -> dict[str, Any]:
-    """The ``Dialect`` fields a site's Python-Markdown extensions (Pelican's, Nikola's,
-    MkDocs's; ``smarty`` or ``markdown.extensions.smarty``) turn on, as its pages show them:
-    smarty's curly quotes and dashes (straight without it), nl2br's line breaks, admonition's
-    (and pymdownx.details') boxes, toc's ``[TOC]``, pymdownx.tabbed's tabs, md_in_html's (and
-    extra's) Markdown in ``<div markdown>``, pymdownx.emoji's codes."""
-    last = {str(name).rpartition(".")[2] for name in names}
-    return {"smart_punctuation": "smarty" in last, "hard_wraps": "nl2br" in last,
-            "admonitions": bool(last & {"admonition", "details"}),
-            "toc_marker": "[TOC]" if "toc" in last else "", "tabs": "tabbed" in last,
-            "parse_block_html": bool(last & {"md_in_html", "extra"}), "emoji": "emoji" in last}

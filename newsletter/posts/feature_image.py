@@ -20,22 +20,23 @@ from newsletter.records import record
 # TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
-# (previewimage), Hexo's Fluid (index_img, its post cards' picture) and Ghost or WordPress
-# exports (feature_image) write them; the first one present wins.
+# (previewimage), Hexo's Fluid (index_img, its post cards' picture), Ghost or WordPress
+# exports (feature_image) and Gatsby's tutorial blog (hero_image, with hero_image_alt) write
+# them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "feature-img", "featured-img", "cover-img", "bigimg", "header", "thumbnail",
               "thumbnail-img", "shareimage", "ogimage",
               "social_media_card", "previewimage", "index_img", "article_header", "img",
-              "featuredimagepreview")
+              "featuredimagepreview", "hero_image")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail", "article_header", "img")
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
 # featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows;
 # Eleventy Excellent's alt beside its image.
-ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
-            "cover_alt", "coveralt", "thumbnailalt", "alt")
+ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "hero_image_alt", "featureimagealt",
+            "featurealt", "cover_alt", "coveralt", "thumbnailalt", "alt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`, TeXt's
 # `article_header: {image: {src: ...}}` (a mapping in the mapping).

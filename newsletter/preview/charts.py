@@ -23,10 +23,23 @@ CHAR_WIDTH = 8  # px: wider than any character of a figure in the page's 13px fo
 LIST_WIDTH, LEFT_MARGIN, ACTIVE_HEIGHT, CHANGE_HEIGHT, TOP = 720, 56, 150, 80, 34
 
 
-def funnel_rows(funnel: Funnel) -> list[tuple[str, str, int | None, float | None]]:
-    """(step, name, readers or None when untracked, share of accepted) for each step."""
+def funnel_rows(funnel: Funnel) -> list[tuple[str, str, int | None, float | None, str]]:
+    """(step, name, readers or None when untracked, share of accepted, what the figure holds
+    or leaves out: "9 hard") for each step."""
     steps = [("accepted", funnel.accepted), *funnel.steps()]
-    return [(step, STEP_NAMES[step], count, funnel.share(count)) for step, count in steps]
+    return [(step, STEP_NAMES[step], count, funnel.share(count), funnel.part_text(step))
+            for step, count in steps]
+
+
+def funnel_description(funnel: Funnel) -> str:
+    """Every figure of the funnel chart in words: what a screen reader says of the chart,
+    which colour and bar length say nothing to."""
+    words = []
+    for step, name, count, _, part in funnel_rows(funnel):
+        share = "" if step == "accepted" else funnel.share_text(count)
+        figure = "not tracked" if count is None else f"{count:,}" + (f", {share}" if share else "")
+        words.append(f"{name}: {figure}" + (f" ({part})" if part else ""))
+    return "; ".join(words) + "."
 
 
 def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
@@ -34,15 +47,15 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
     rows = funnel_rows(funnel)
     words = [f"{count:,}" + (f" · {funnel.share_text(count)}"
                              if share is not None and step != "accepted" else "")
-             for step, _, count, share in rows if count is not None]
+             for step, _, count, share, _ in rows if count is not None]
     # The longest figure must fit beside a full bar: bars are shorter for a list of millions.
     room = max(map(len, words), default=0) * CHAR_WIDTH + 6
     bar_width = min(BAR_WIDTH, FUNNEL_WIDTH - LABEL_WIDTH - room)
     height = ROW_HEIGHT * len(rows) + 8
     parts = [_svg_open(chart_id, FUNNEL_WIDTH, height,
                        f"What happened to {funnel.accepted:,} email{'' if funnel.accepted == 1 else 's'} of "
-                       f"{funnel.post}")]
-    for index, (step, name, count, share) in enumerate(rows):
+                       f"{funnel.post}", funnel_description(funnel))]
+    for index, (step, name, count, share, _) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
         middle = y + ROW_HEIGHT // 2 + 4
         parts.append(f'<text x="0" y="{middle}" class="label">{escape(name)}</text>')
@@ -75,7 +88,7 @@ def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     base = TOP + ACTIVE_HEIGHT + 24 + CHANGE_HEIGHT // 2  # the joined/left zero line
     height = base + CHANGE_HEIGHT // 2 + 28
     parts = [_svg_open(chart_id, LIST_WIDTH, height, "Active readers, and who joined and left, "
-                       "week by week")]
+                       "week by week", _list_description(weeks))]
     parts.append(f'<text x="0" y="{TOP - 18}" class="label">Active readers</text>'
                  f'<text x="0" y="{TOP + 4}" class="axis">{most:,}</text>'
                  f'<text x="0" y="{TOP + ACTIVE_HEIGHT}" class="axis">0</text>'
@@ -110,8 +123,23 @@ def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     return Markup("".join(parts))
 
 
-def _svg_open(chart_id: str, width: int, height: int, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
-            f'role="img" aria-labelledby="{escape(chart_id)}-title" '
+def _list_description(weeks: Sequence[Week]) -> str:
+    """The list chart in words: where the active line starts and ends, who joined and left."""
+    if not weeks:
+        return "No weeks to show yet."
+    first, last = weeks[0], weeks[-1]
+    return (f"From the week of {first.start.isoformat()} ({first.active:,} active) to the week "
+            f"of {last.start.isoformat()} ({last.active:,} active): "
+            f"{sum(week.joined for week in weeks):,} joined and "
+            f"{sum(week.left for week in weeks):,} left; the table gives each week.")
+
+
+def _svg_open(chart_id: str, width: int, height: int, title: str, description: str) -> str:
+    """The chart's opening: an image to assistive technology, named by its title and
+    described by its figures in words (``desc``)."""
+    name = escape(chart_id)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{name}" '
+            f'role="img" aria-labelledby="{name}-title" aria-describedby="{name}-desc" '
             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f'<title id="{escape(chart_id)}-title">{escape(title)}</title>')
+            f'<title id="{name}-title">{escape(title)}</title>'
+            f'<desc id="{name}-desc">{escape(description)}</desc>')

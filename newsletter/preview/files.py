@@ -17,8 +17,9 @@ from newsletter.check import Finding
 from newsletter.config import Settings
 from newsletter.message import sample_message
 from newsletter.posts import Post, PostStatus, classify, folder_name, newest_first
+from newsletter.preview.dropped import as_clients_show
 from newsletter.records import record
-from newsletter.render import Email
+from newsletter.render import Email, write_atomically
 from newsletter.sending import prepare_post, sendable_by_due, since_of
 
 IMAGES_FOLDER = "images"  # beside each post's preview files
@@ -70,7 +71,8 @@ def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetim
     folder = out_dir / folder_name(post.name)
     folder.mkdir(parents=True, exist_ok=True)
     files = {
-        "email.html": local_images(message.html, email, f"{IMAGES_FOLDER}/").encode("utf-8"),
+        "email.html": as_clients_show(local_images(message.html, email, f"{IMAGES_FOLDER}/")
+                                      ).encode("utf-8"),
         "email.txt": message.text.encode("utf-8"),
         "message.eml": message.as_bytes(),
     }
@@ -80,6 +82,6 @@ def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetim
     paths = []
     for name, data in files.items():
         path = folder / name
-        path.write_bytes(data)
+        write_atomically(path, data, shared=True)  # a full disk leaves no half-written file
         paths.append(path)
     return Preview(post=post, email=email, findings=findings, paths=tuple(paths))

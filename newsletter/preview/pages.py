@@ -33,6 +33,7 @@ from newsletter.posts import (
     load_posts,
     newest_first,
 )
+from newsletter.preview.dropped import as_clients_show
 from newsletter.preview.files import IMAGES_FOLDER, Preview, checked_email, local_images
 from newsletter.records import record
 from newsletter.render import (
@@ -41,6 +42,7 @@ from newsletter.render import (
     IMAGE_WARNING_BYTES,
     Email,
     encoded_html_size,
+    write_atomically,
 )
 from newsletter.sending import held_back, ledger_counts, schedule_note, since_of, status_words
 from newsletter.urls import split_url
@@ -122,7 +124,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     """The page for ``post``: inbox rows, findings, size, the email in frames, text, headers."""
     email, findings = checked or checked_email(settings, post, now)
     message = sample_message(settings, email)
-    html, text = local_images(message.html, email, links.images), message.text
+    html, text = as_clients_show(local_images(message.html, email, links.images)), message.text
     status_class, status_text = status_words(post, now, ledger_counts(settings, post.id),
                                              since=since_of(settings))
     size = _size(settings, email, len(message.as_bytes()))
@@ -145,15 +147,16 @@ def write_pages(settings: Settings, previews: list[Preview], out_dir: Path,
     for preview in previews:
         path = out_dir / folder_name(preview.post.name) / PAGE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(post_page(settings, preview.post, now,
-                                  PageLinks(f"../{PAGE_FILE}", live=False),
-                                  (preview.email, preview.findings)), encoding="utf-8")
+        page_html = post_page(settings, preview.post, now,
+                              PageLinks(f"../{PAGE_FILE}", live=False),
+                              (preview.email, preview.findings))
+        write_atomically(path, page_html.encode("utf-8"), shared=True)
         paths.append(path)
     # Link every post whose page is on disk, including those written by earlier runs.
     written = frozenset(page.parent.name for page in out_dir.glob(f"*/{PAGE_FILE}"))
     index = out_dir / PAGE_FILE
-    index.write_text(index_page(settings, now, PageLinks(PAGE_FILE, live=False, written=written)),
-                     encoding="utf-8")
+    write_atomically(index, index_page(settings, now, PageLinks(
+        PAGE_FILE, live=False, written=written)).encode("utf-8"), shared=True)
     return [*paths, index]
 
 

@@ -30,7 +30,7 @@ class PostReport:
     title: str
     funnel: Funnel
     chart: str
-    rows: list[tuple[str, str, str, str]]  # (step, name, readers, share) as shown
+    rows: list[tuple[str, str, str, str, str]]  # (step, name, readers, share, part) as shown
     no_events: str | None = None  # shown instead of the chart: the provider sends none
 
 
@@ -62,8 +62,8 @@ def _post_report(settings, post_id, known, counter, events, number) -> PostRepor
     funnel = post_funnel(settings, post_id, counter, events)
     post = known.get(post_id)
     rows = [(step, name, "not tracked" if count is None else f"{count:,}",
-             "" if step == "accepted" else funnel.share_text(count))
-            for step, name, count, _ in funnel_rows(funnel)]
+             "" if step == "accepted" else funnel.share_text(count), part)
+            for step, name, count, _, part in funnel_rows(funnel)]
     return PostReport(post_id, post.title if post else post_id, funnel,
                       funnel_chart(funnel, f"funnel-{number}"), rows,
                       no_events_note(settings, funnel))

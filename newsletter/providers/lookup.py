@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from newsletter.records import record
 
 if TYPE_CHECKING:
-    import requests
-
     from newsletter.providers.http import HttpProvider
 
 # A provider's clock and ours may differ, and a request may be taken in a little after it was

@@ -270,14 +270,23 @@ def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.dat
             # The tag filter matches every tag containing this one's terms: another post's too.
             reader = user.get("reader") if user.get("post") == post_id else None
             if isinstance(reader, str):
-                yield reader, str(_field(_field(item, "message"), "headers").get("message-id")
-                                  or item.get("id"))
+                yield reader, _message_id(item)
         following = _field(body, "paging").get("next")
         # The key goes with every read: only to the API it was given for.
         if not isinstance(following, str) or not following.startswith(provider.api_url + "/"):
             raise LookupFailed("mailgun's events answer points to no next page on its API")
         body = pages.get(following)
     raise LookupFailed(f"mailgun's events search went past {MAX_PAGES} pages")
+
+
+def _message_id(item: dict) -> str:
+    """The event's message id as the send recorded it: Mailgun's events name it without the
+    angle brackets its send API answers with (``<...@domain>``), so a reader found here and one
+    sent straight through are recorded alike (the event's own id when it names no message)."""
+    given = _field(_field(item, "message"), "headers").get("message-id")
+    if not isinstance(given, str) or not given.strip("<> "):
+        return str(item.get("id"))
+    return f"<{given.strip('<> ')}>"
 
 
 def _field(parent: object, name: str) -> dict:

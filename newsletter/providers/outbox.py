@@ -112,8 +112,9 @@ class OutboxProvider(Provider):
             except OSError as stuck:  # what it wrote may stay: never claim it was not sent
                 raise InDoubtError(f"{problem}, nor take back the messages of this batch it "
                                    f"wrote ({stuck.strerror})") from None
-            raise NotSentError(f"{problem}: none of this batch's {len(messages)} messages was "
-                               "kept", hint=("move that file away" if in_the_way else "free some "
+            kept = (f"none of this batch's {len(messages)} messages was kept"
+                    if len(messages) > 1 else "the message was not kept")
+            raise NotSentError(f"{problem}: {kept}", hint=("move that file away" if in_the_way else "free some "
                                "space (or make the outbox writable)") + " and send again: they "
                                "are pending") from None
         return results

@@ -197,14 +197,15 @@ def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBat
 
 
 def _created(item: dict) -> dt.datetime:
+    """When Resend made the email. Its list writes the zone as ``+00``; a time with no zone
+    is UTC, as Resend keeps every time (else the whole lookup failed on it)."""
     text = str(item.get("created_at"))
-    for candidate in (text, text + ":00"):  # Resend writes the zone as +00
+    for candidate in (text, text + ":00"):
         try:
             moment = dt.datetime.fromisoformat(candidate)
         except ValueError:
             continue
-        if moment.tzinfo is not None:
-            return moment
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
     raise LookupFailed(f"resend listed an email with an unreadable created_at {text[:40]!r}")
 
 

@@ -25,7 +25,6 @@ from newsletter.errors import (
     ConfigError,
     InDoubtError,
     ProviderError,
-    QuotaError,
     TransientError,
 )
 from newsletter.providers.base import Provider, Result

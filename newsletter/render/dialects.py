@@ -56,6 +56,7 @@ class Dialect:
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
     tabs: bool = False  # pymdownx.tabbed's === "Label" blocks (MkDocs Material's)
+    nested_fences: bool = False  # pymdownx.superfences: fenced code inside boxes and tabs
     # True: :tada: is the emoji (Hugo's enableEmoji, Zola's render_emoji, MkDocs's pymdownx.emoji)
     emoji: bool = False
     strikethrough: bool = True  # False: ~~a~~ is text (Goldmark's strikethrough = false)

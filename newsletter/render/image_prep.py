@@ -14,7 +14,6 @@ second preview or send reads two small files instead of decoding and encoding ag
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -96,11 +95,14 @@ def _store(cache_dir: Path, key: str, prepared: PreparedImage) -> None:
         pass
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so no reader sees half a file."""
+def write_atomically(path: Path, data: bytes, shared: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so no reader sees half a file;
+    ``shared``: readable as a file the folder's mode (the umask) allows, not by its owner alone."""
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
+            if shared:
+                os.fchmod(out.fileno(), path.parent.stat().st_mode & 0o666)
             out.write(data)
         os.replace(temp, path)
     except BaseException:

@@ -23,6 +23,7 @@ from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.config import SETTINGS_FILE
+from newsletter.errors import NewsletterError
 from newsletter.records import record
 from newsletter.scaffold.placeholders import (
     PLACEHOLDER_ADDRESS,
@@ -121,9 +122,7 @@ def settings_text(generator: Generator) -> str:
         "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
         "language": _toml(info.language or "en"),
         "unsubscribe_url": _toml(url + "/unsubscribe/{token}"),
-        "from": _toml(PLACEHOLDER_FROM),
-        "reply_to": _toml(PLACEHOLDER_ADDRESS),
-        "cta_url": _toml(f"mailto:{PLACEHOLDER_ADDRESS}"),
+        **_sender(info),
         "postal_address": _toml(PLACEHOLDER_POSTAL),
         "images_url": PLACEHOLDER_URL + "/newsletter",
         "posts": posts_table(generator),
@@ -131,6 +130,27 @@ def settings_text(generator: Generator) -> str:
     }
     return Template(resources.files(__name__).joinpath("newsletter.toml.in")
                     .read_text(encoding="utf-8")).substitute(values)
+
+
+def _sender(info: SiteInfo) -> dict[str, str]:
+    """email.from, reply_to and cta_url: the writer's address, where the blog's settings say
+    it, for replies and the button, and their name as the sender's; the sender's address stays
+    the example (one the provider sends from is the writer's choice, and check asks for it)."""
+    from email.utils import formataddr
+
+    from newsletter.addresses import normalise_address
+
+    name, address = info.author
+    try:
+        address = normalise_address(address) if address else None
+    except NewsletterError:  # not an address: left at the example, as if unsaid
+        address = None
+    said = f"  # from {info.source}" if address else ""
+    return {"from": _toml(formataddr((name, PLACEHOLDER_ADDRESS)) if name else PLACEHOLDER_FROM),
+            "from_source": f"  # the name from {info.source}; the address: one your provider "
+                           "sends from" if name and info.source else "",
+            "reply_to": _toml(address or PLACEHOLDER_ADDRESS) + said,
+            "cta_url": _toml(f"mailto:{address or PLACEHOLDER_ADDRESS}") + said}
 
 
 def posts_table(generator: Generator) -> str:

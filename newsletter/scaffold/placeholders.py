@@ -28,7 +28,8 @@ PLACEHOLDER_POSTAL = "Your postal address"
 # the reserved example domains (Astro's blog template, Eleventy's base blog, Hexo, `hugo new
 # site`) and the starters' own demo sites (AstroPaper, Astro Cactus, Astro Micro, Fuwari, AstroWind,
 # Tailwind Next.js Starter Blog, gatsby-starter-blog, Docusaurus's
-# your-docusaurus-site.example.com).
+# your-docusaurus-site.example.com), and a name under no real top-level domain: the reserved
+# .example, and .tld of `npm init gatsby`'s https://www.yourdomain.tld.
 _EXAMPLE_HOSTS = frozenset({"example.com", "example.org", "example.net",
                             "astro-paper.pages.dev", "astro-cactus.chriswilliams.dev",
                             "astro-micro.vercel.app", "tailwind-nextjs-starter-blog.vercel.app",
@@ -50,7 +51,8 @@ def not_public(url: str) -> str | None:
         return "a path without the blog's host"
     if parts.scheme not in ("http", "https"):
         return "no http:// or https:// address"
-    if host in _EXAMPLE_HOSTS or host.endswith(".example") or host.startswith("your-docusaurus"):
+    if host in _EXAMPLE_HOSTS or host.endswith((".example", ".tld")) \
+            or host.startswith("your-docusaurus"):
         return "the starter's example"
     if host == "localhost" or host.endswith(".localhost") or _local_ip(host):
         return "an address on your own computer or network"

@@ -149,7 +149,7 @@ class Doubts:
 
     # The reason a row keeps: what the send saw, then what the latest reconcile learned
     # (``<send's reason>; reconcile: <learned>``); a rerun replaces only the second part.
-    NOTED = (f"reason = COALESCE(substr(reason, 1, instr(reason || ?, ?) - 1) || ?, '') "
+    NOTED = ("reason = COALESCE(substr(reason, 1, instr(reason || ?, ?) - 1) || ?, '') "
              "|| ?")
 
     def noted(self, learned: str) -> tuple[str, ...]:

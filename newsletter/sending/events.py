@@ -28,11 +28,12 @@ EVENTS_FILE = EVENTS.file
 # The kinds stored; a webhook's other events are not kept.
 DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED = "delivered", "bounced", "soft_bounce", "deferred"
 COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED = "complained", "unsubscribed", "opened", "clicked"
+TAKEN = "taken"  # the provider took the message in: word for `reconcile`, no funnel step
 # An open or click made by a machine (Apple Mail Privacy Protection, a link scanner), as the
 # provider marks it: it proves the message arrived, but nobody read or clicked.
 MACHINE_OPENED, MACHINE_CLICKED = "machine_opened", "machine_clicked"
 EVENT_KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED,
-               MACHINE_OPENED, MACHINE_CLICKED)
+               MACHINE_OPENED, MACHINE_CLICKED, TAKEN)
 
 ONE_CLICK_PROVIDER = "newsletter"  # the provider of a one-click unsubscribe's event (web/app)
 

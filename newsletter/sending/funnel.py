@@ -99,6 +99,23 @@ class Funnel:
         """(step, readers) after "accepted", untracked ones included as None."""
         return [(step, getattr(self, step)) for step in STEPS]
 
+    def part_text(self, step: str) -> str:
+        """What a step's figure holds or leaves out, as `status` and the report say it after
+        the figure ("9 hard" after bounced), or ""."""
+        if step == "accepted":  # readers the ledger does not yet call sent
+            return "; ".join(words for count, words in (
+                (self.heard, f"{self.heard:,} in doubt, told of by webhooks: run reconcile"),
+                (self.heard_in_flight, f"{self.heard_in_flight:,} in flight, told of by webhooks"))
+                if count)
+        if step == "bounced" and self.bounced:
+            return f"{self.hard_bounced:,} hard"
+        if step == "no_word_yet" and self.deferred:
+            return f"{self.deferred:,} deferred: the provider is still trying"
+        machine = getattr(self, f"{step}_by_machine", None)
+        if machine:  # Apple Mail Privacy Protection, a scanner: docs/events.md
+            return f"+{machine:,} by a machine only, not counted"
+        return ""
+
     def share(self, count: int | None) -> float | None:
         """``count`` as a share of the readers the provider accepted (None without either)."""
         return None if count is None or not self.accepted else count / self.accepted

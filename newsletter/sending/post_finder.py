@@ -55,8 +55,13 @@ class PostFinder:
     def close(self) -> None:
         self._connections.close()
 
-    def post_for(self, reader: str, tag: str) -> str | None:
-        """The post of an event about ``reader`` whose message was tagged ``tag`` ("": none)."""
+    def post_for(self, reader: str, tag: str, *, in_doubt_too: bool = False) -> str | None:
+        """The post of an event about ``reader`` whose message was tagged ``tag`` ("": none).
+        Without a tag, the latest post the ledger knows was sent to the reader, never one it
+        holds the reader in doubt for: every message of ours is tagged, so an untagged event
+        may be another sender's (an app's password reset through the same account), and must
+        not settle that reader in `reconcile`. With ``in_doubt_too`` (a one-click unsubscribe,
+        whose link names no post), the latest post mailed in any way."""
         if not self._in_database and not self.path.exists():
             return None
         # The tag itself first, whatever the list of posts says: a post sent since it was read
@@ -67,21 +72,24 @@ class PostFinder:
         posts, known = self._known_posts(loose)
         if tag and not _ours(tag, loose, known):
             return None
-        mailed = self._mailed(reader, sorted(posts))
+        mailed = self._mailed(reader, sorted(posts),
+                              MAILED if tag or in_doubt_too else (State.SENT,))
         if tag:
             mailed = {post: at for post, at in mailed.items()
                       if _ours(tag, loose, frozenset([_loose(post)]))}
         return max(mailed, key=mailed.__getitem__) if mailed else None
 
-    def _mailed(self, reader: str, posts: list[str]) -> dict[str, str]:
-        """post -> when it was mailed to ``reader``, for those of ``posts`` it was: one query
-        (a blog of a hundred posts made a hundred a one-click unsubscribe)."""
+    def _mailed(self, reader: str, posts: list[str],
+                states: tuple[State, ...] = MAILED) -> dict[str, str]:
+        """post -> when it was mailed to ``reader``, for those of ``posts`` it was (its row in
+        one of ``states``): one query (a blog of a hundred posts made a hundred a one-click
+        unsubscribe)."""
         if not posts:
             return {}
         rows = self._connections.rows(
             "SELECT post_id, state, updated_at FROM deliveries WHERE address = ? AND post_id "
             f"IN ({', '.join('?' * len(posts))})", (reader, *posts))
-        return {post: at for post, state, at in rows if state in MAILED}
+        return {post: at for post, state, at in rows if state in states}
 
     def _known_posts(self, loose: str) -> tuple[frozenset[str], frozenset[str]]:
         """The ledger's post ids and their loose forms, re-read after a while, or at once when

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from newsletter.errors import DISK_HINT, StateFolderError, StoreError
+from newsletter.errors import DISK_HINT, StateFolderError
 from newsletter.state.migrations import Schema, run_step
 
 BUSY_TIMEOUT = 10.0  # seconds a connection waits for another one's write

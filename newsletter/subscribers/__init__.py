@@ -13,6 +13,7 @@ _ON_FIRST_USE = {"ACTIVE_AGAIN": "adding", "ADDED": "adding", "UPDATED": "adding
                  "export_readers": "export",
                  "BackgroundFolder": "folding", "fold_journal": "folding",
                  "ImportOptions": "imports", "ImportSummary": "imports", "import_file": "imports",
+                 "near_readers": "near_readers",
                  "open_store": "interface", "ReaderStore": "interface",
                  "PostgresStore": "postgres_store", "current_roster": "roster",
                  "fresh_roster": "roster", "Roster": "roster", "LEFT": "rows", "Status": "rows",
@@ -32,7 +33,7 @@ __all__ = ["ACTIVE_AGAIN", "ADDED", "CONSENT_COLUMNS", "LEFT", "UPDATED", "Backg
            "current_roster", "refuse_own_list",
            "left_since",
            "export_file", "export_readers", "fold_journal", "fresh_roster", "import_file",
-           "open_store",
+           "near_readers", "open_store",
            "prune_unconfirmed", "record_signups", "record_suppressions"]
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)

@@ -101,6 +101,8 @@ def merge_reader(copies: list[Copy], reader: Subscriber, resubscribe: bool) -> s
     the ImportSummary field. (For readers who left, see :func:`leave`.)"""
     if not reader.active:
         return "unchanged"  # unconfirmed in the file: the status listed here stands
+    if any(row.spilled for _, _, row in copies):  # whether they left is a guess: never acted on
+        return "misplaced"
     if any(row.left for _, _, row in copies) and not resubscribe:
         return "skipped"
     changed = set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)

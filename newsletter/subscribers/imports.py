@@ -13,8 +13,9 @@ status. On the PostgreSQL store one database transaction merges it, by the same 
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
 from dataclasses import field
+from difflib import get_close_matches
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -74,6 +75,7 @@ class ImportSummary:
     unchanged: int = 0  # already listed as the file says
     repeated: int = 0  # rows repeating a reader met earlier in the file (merged into it)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
+    misplaced: int = 0  # active in the file, listed here in a row whose status is out of place
     problems: list[SubscriberError] = field(default_factory=list)  # the first invalid rows
     invalid: int = 0  # rows not imported because they are not valid
     by_name: int = 0  # rows whose status the file's name gave (no status column said it)
@@ -167,10 +169,13 @@ def _read(path: Path, options: ImportOptions,
                               where=label, hint="export the list again")
     records = chain([first] if first is not None else [], records)
     header = [cell.strip().lstrip("\ufeff").lower() for cell in layout.header or []]
-    source = ALIASES.get(options.source or "", options.source)
+    named = (options.source or "").strip().lower()  # "MailChimp", as the brand writes it
+    source = ALIASES.get(named, named)
     if source and source not in FORMATS and source != OURS:
+        close = get_close_matches(named, FORMAT_NAMES, n=1)
         raise SubscriberError(f"no export format named {options.source!r}",
-                              hint=f"--from takes {', '.join(FORMAT_NAMES)}")
+                              hint=(f"did you mean {close[0]}? " if close else "")
+                              + f"--from takes {', '.join(FORMAT_NAMES)}")
     format_ = FORMATS.get(source) if source else (recognise(frozenset(header))
                                                   if not options.status_column else None)
     if format_ is not None:

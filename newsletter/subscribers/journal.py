@@ -117,6 +117,8 @@ class Journal:
             # power fails right after (NORMAL in WAL mode could lose the last commits).
             try:
                 db = sqlite.open_kind(self.path, JOURNAL, timeout=BUSY_TIMEOUT)
+            except sqlite3.OperationalError:
+                raise  # a full disk, a read-only folder: said as such, the journal is fine
             except sqlite3.DatabaseError as error:
                 raise NewsletterError(
                     f"not a suppression journal ({error})", where=str(self.path),

@@ -21,6 +21,7 @@ class Standing(StrEnum):
     LEFT = "left"  # unsubscribed or bounced: back only by confirming
     LEFT_SINCE = "left since"  # left after this sign-up: its link brings nobody back
     COMPLAINED = "complained"  # marked a newsletter as spam: never back through the form
+    UNREADABLE = "unreadable"  # a row of it has its status out of place: nothing changes
 
 
 @record(frozen=True)

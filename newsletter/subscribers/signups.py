@@ -42,6 +42,8 @@ def standing(copies: list[Copy]) -> Standing:
     statuses = {row.suppression for _, _, row in copies}
     if Status.COMPLAINED in statuses:
         return Standing.COMPLAINED
+    if any(row.spilled for _, _, row in copies):  # whether they left is a guess: never acted on
+        return Standing.UNREADABLE
     if statuses & {Status.UNSUBSCRIBED, Status.BOUNCED}:
         return Standing.LEFT
     return Standing.UNCONFIRMED if Status.UNCONFIRMED in statuses else Standing.ACTIVE
@@ -86,7 +88,7 @@ def confirm_signup(store: ReaderStore, signup: Signup, consent: Consent) -> Stan
         before = standing(copies) if copies else Standing.NEW
         if before is Standing.LEFT and store.journal.left_since(key, signup.received_at):
             return Standing.LEFT_SINCE
-        if before in (Standing.ACTIVE, Standing.COMPLAINED):
+        if before in (Standing.ACTIVE, Standing.COMPLAINED, Standing.UNREADABLE):
             return before
         if not copies:
             files.default.append(new_row(signup.address, signup.name, signup.tags,

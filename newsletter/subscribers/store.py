@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from newsletter.addresses import address_key, normalise_address

@@ -31,6 +31,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable
 
+from newsletter.config import HEALTH_PATH  # for load balancers and uptime monitors
 from newsletter.errors import ConfigError, NewsletterError
 from newsletter.addresses import address_key
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
@@ -58,7 +59,7 @@ from newsletter.web.pages import (
 )
 from newsletter.web.replay import used_tokens
 from newsletter.web.request import HttpError, Request, try_again
-from newsletter.web.routes import HEALTH_PATH, UnsubscribeRoute, webhook_provider
+from newsletter.web.routes import UnsubscribeRoute, webhook_provider
 from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import (
     WEBHOOKS,
@@ -245,7 +246,7 @@ class NewsletterApp:
         recorded, so a failure here is only logged."""
         reader = address_key(address)
         try:
-            post = self.events.finder.post_for(reader, "")
+            post = self.events.finder.post_for(reader, "", in_doubt_too=True)
             self.events.store.record([DeliveryEvent(
                 ONE_CLICK_PROVIDER, f"one-click:{post}:{reader}", "unsubscribed", reader,
                 post, time.time(), "one-click unsubscribe")])

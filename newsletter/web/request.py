@@ -60,7 +60,7 @@ class Request:
     @property
     def content_type(self) -> str:
         """The media type of the body, lower-case, without parameters ("" when none)."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type(self.headers.get("content-type", ""))
 
     @cached_property
     def query(self) -> dict[str, list[str]]:
@@ -83,22 +83,34 @@ class Request:
         with ``plain_text``, a text/plain body is read as urlencoded too (some mail clients post
         the one-click key=value so). White space around a urlencoded body is not part of it.
         More than ``max_fields`` fields (a checkbox ticked counts one) is a 400."""
-        body = self.body(limit)
-        content_type = self.content_type or "application/x-www-form-urlencoded"
-        if content_type == "application/x-www-form-urlencoded" or (
-                plain_text and content_type == "text/plain"):
-            try:
-                text = body.decode("utf-8").strip()
-            except UnicodeDecodeError:
-                raise HttpError(400, "The form data is malformed.") from None
-            return _parse_urlencoded(text, max_fields, "The form data is malformed.",
-                                     strict=bool(text))
-        if content_type == "multipart/form-data":
-            header = EmailMessage(policy=HTTP)  # its parameters (the boundary), parsed right
-            header["Content-Type"] = self.headers["content-type"]
-            return _parse_multipart(header, body, max_fields)
-        raise HttpError(415, "Send the form as application/x-www-form-urlencoded or "
-                             "multipart/form-data.")
+        return form_fields(self.headers.get("content-type", ""), self.body(limit), max_fields,
+                           plain_text=plain_text)
+
+
+def form_fields(content_type: str, body: bytes, max_fields: int, *, plain_text: bool = False,
+                binary_parts: bool = False) -> dict[str, list[str]]:
+    """The fields of a form ``body`` sent as ``content_type`` (its header, parameters and all;
+    "" reads as urlencoded). With ``binary_parts``, a multipart part that is not UTF-8 (a file
+    a provider attaches) is kept with replacement characters, not refused."""
+    kind = media_type(content_type) or "application/x-www-form-urlencoded"
+    if kind == "application/x-www-form-urlencoded" or (plain_text and kind == "text/plain"):
+        try:
+            text = body.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise HttpError(400, "The form data is malformed.") from None
+        return _parse_urlencoded(text, max_fields, "The form data is malformed.",
+                                 strict=bool(text))
+    if kind == "multipart/form-data":
+        header = EmailMessage(policy=HTTP)  # its parameters (the boundary), parsed right
+        header["Content-Type"] = content_type
+        return _parse_multipart(header, body, max_fields, binary_parts)
+    raise HttpError(415, "Send the form as application/x-www-form-urlencoded or "
+                         "multipart/form-data.")
+
+
+def media_type(content_type: str) -> str:
+    """The media type of a Content-Type header, lower-case, without parameters."""
+    return content_type.split(";")[0].strip().lower()
 
 
 def _path(raw: str) -> str:
@@ -144,8 +156,8 @@ def _read_body(environ: dict, limit: int) -> bytes:
     return body
 
 
-def _parse_multipart(header: EmailMessage, body: bytes,
-                     max_fields: int) -> dict[str, list[str]]:
+def _parse_multipart(header: EmailMessage, body: bytes, max_fields: int,
+                     binary_parts: bool = False) -> dict[str, list[str]]:
     """multipart/form-data read flat (RFC 7578): each part between two delimiter lines is one
     field. A part that is a multipart itself is refused, never parsed: the email parser follows
     nested ones down, and a 64 KB body nested 960 deep cost seconds of CPU, then a
@@ -162,7 +174,7 @@ def _parse_multipart(header: EmailMessage, body: bytes,
             count += 1
             if count > max_fields:
                 break
-            name, value = _form_part(body[start:found.start()])
+            name, value = _form_part(body[start:found.start()], binary_parts)
             fields.setdefault(name, []).append(value)
         if found.group(1):  # the closing delimiter
             if count:
@@ -172,7 +184,7 @@ def _parse_multipart(header: EmailMessage, body: bytes,
     raise HttpError(400, "The multipart form is malformed.")
 
 
-def _form_part(raw: bytes) -> tuple[str, str]:
+def _form_part(raw: bytes, binary: bool = False) -> tuple[str, str]:
     """(name, value) of one part of a multipart form."""
     part = BytesParser(policy=HTTP).parsebytes(raw, headersonly=True)
     name = part.get_param("name", header="content-disposition")
@@ -180,6 +192,6 @@ def _form_part(raw: bytes) -> tuple[str, str]:
     if part.get_content_maintype() == "multipart" or not isinstance(name, str) or payload is None:
         raise HttpError(400, "The multipart form is malformed.")
     try:
-        return name, payload.decode("utf-8").strip()
+        return name, payload.decode("utf-8", "replace" if binary else "strict").strip()
     except UnicodeDecodeError:
         raise HttpError(400, "The multipart form is not UTF-8.") from None

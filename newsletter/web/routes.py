@@ -1,5 +1,6 @@
-"""Which route a request's path is: the unsubscribe link, a provider's webhook, the health
-check. The sign-up routes are :mod:`newsletter.web.signup`'s."""
+"""Which route a request's path is: the unsubscribe link or a provider's webhook (the health
+check is :data:`newsletter.config.HEALTH_PATH`). The sign-up routes are
+:mod:`newsletter.web.signup`'s."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 from typing import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from newsletter.config import HEALTH_PATH  # for load balancers and uptime monitors
 from newsletter.web.request import HttpError
 
 WEBHOOK_PREFIX = "/webhooks/"

@@ -47,6 +47,7 @@ from newsletter.web.client import (
     trusted_networks,
     untrusted_forwarder,
 )
+from newsletter.web.confirm_refusals import left_since_sent, row_to_fix
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.origins import AllowedOrigins
 from newsletter.web.pages import (
@@ -240,7 +241,7 @@ class SignupRoutes:
                                  "subscribe, please sign up again on the blog: the new email "
                                  "will hold a fresh link.")
         if left_since(self.store, entry.signup) and not self.store.is_active(address):
-            raise self.left_since_sent(address)  # (one added back since is simply subscribed)
+            raise left_since_sent(address)  # (one added back since is simply subscribed)
         if request.method != "POST":
             if self.store.is_active(address):
                 return subscribed
@@ -259,9 +260,9 @@ class SignupRoutes:
             except (HttpError, OSError, sqlite3.Error, StoreError):
                 self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
                 raise
-            if before is Standing.LEFT_SINCE:  # left between the page and its button
-                self.journal.unspend(key, spent_at)  # a later sign-up's link still works
-                raise self.left_since_sent(address)
+            if before in (Standing.LEFT_SINCE, Standing.UNREADABLE):
+                self.journal.unspend(key, spent_at)  # this link, or a later one, still works
+                raise (left_since_sent if before is Standing.LEFT_SINCE else row_to_fix)(address)
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
@@ -271,16 +272,6 @@ class SignupRoutes:
             self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
                          f"<p>Thank you! New posts of {site} will come to {who}.</p>", back)
-
-    @staticmethod
-    def left_since_sent(address: str) -> HttpError:
-        """An address that unsubscribed, bounced or complained after its link was sent: not
-        brought back."""
-        logger.info("refused a confirmation link of %s: it left the list since", address)
-        return HttpError(410, "This address left the list (unsubscribed, or its mail bounced "
-                              "or was marked as spam) after this link was sent, so the link no "
-                              "longer subscribes it. To come back, please sign up again on the "
-                              "blog.")
 
     def read_token(self, token: str) -> Confirmation:
         """The sign-up a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""

@@ -124,6 +124,12 @@ class SignupWorker:
         # The unconfirmed row holds no name: it is kept once the address's owner confirms.
         standings = record_signups(self.store, [replace(entry.signup, name="")
                                                 for entry in received])
+        for entry, standing in zip(received, standings):
+            if standing is Standing.UNREADABLE:
+                logger.warning("sign-up of %s not mailed: its row in subscribers/ has its status "
+                               "out of place (`newsletter subscribers check` names the line); "
+                               "fix that row, then ask them to sign up again",
+                               entry.signup.address)
         now = time.time()
         claimed, capped = self.journal.claim(
             received, [standing in MAILABLE for standing in standings], self.limits, now)

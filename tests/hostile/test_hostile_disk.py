@@ -203,3 +203,48 @@ def test_a_file_where_the_state_folder_goes_is_one_line_for_every_command(site):
                                  "move it aside (or remove it), then run the command again\n")
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
     assert not (site / "outbox").exists()  # nothing was sent
+
+
+def test_a_preview_onto_a_full_disk_leaves_every_file_it_wrote_whole(site, tmp_path):
+    """Before: the disk filling up as the preview's pages were written left an empty
+    preview/<post>/index.html (and a cut-short email.html on a smaller disk), a page that opened
+    blank in the browser with nothing said about it."""
+    roomy = tmp_path / "roomy"
+    assert invoke(site, "preview", POST, "--out", str(roomy)).exit_code == 0
+    whole = {path.relative_to(roomy): path.read_bytes() for path in roomy.rglob("*")
+             if path.is_file()}
+    failed = 0
+    for kilobytes in (8, 16, 32, 64, 128, 256):  # the disk fills at one file or another
+        out = tmp_path / f"disk-{kilobytes}"
+        with tiny_disk(out, kilobytes):
+            result = invoke(site, "preview", POST, "--out", str(out))
+        written = {path.relative_to(out): path.read_bytes() for path in out.rglob("*")
+                   if path.is_file()}
+        assert no_temp_files(out)
+        for name, data in written.items():
+            if name.suffix in (".html", ".txt") or name.parent.name == "images":
+                assert data == whole[name], f"{kilobytes} KB: {name} is not whole"
+            else:  # message.eml: its Date, Message-ID and MIME boundaries are the moment's
+                assert len(data) == len(whole[name]), f"{kilobytes} KB: {name} cut short"
+        if result.exit_code != 0:
+            failed += 1
+            assert result.exit_code == 2 and "Traceback" not in result.output
+            [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+            assert "(No space left on device); free some space there" in line
+    assert failed >= 2  # the test saw the disk fill, at more than one place
+
+
+def test_list_edits_onto_a_full_state_folder_say_so_and_work_once_there_is_room(site):
+    """Before: `subscribers add` and `remove` on a full .newsletter/ called the empty journal
+    "not a suppression journal" and said to restore it from a backup (exit 1), when all it
+    lacked was room."""
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    with tiny_disk(site / ".newsletter", 4):
+        for command in (("subscribers", "add", "z@example.com"),
+                        ("subscribers", "remove", "ada@example.com")):
+            line = one_error_line(invoke(site, *command))
+            assert "disk is full" in line and "backup" not in line
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    assert invoke(site, "subscribers", "remove", "ada@example.com").exit_code == 0
+    assert invoke(site, "subscribers", "list", "--status", "unsubscribed").stdout.count(
+        "ada@example.com") == 1

@@ -67,3 +67,82 @@ def test_an_import_with_a_status_out_of_place_imports_nothing_on_either_store(st
                                     "column 'tags' says 'unsubscribed'")
     assert result.stderr.count("\n") == 1
     assert invoke(store_site, "subscribers", "export").stdout == before
+
+
+def test_a_sign_up_of_an_address_whose_row_is_out_of_place_is_not_mailed_and_is_named(site,
+                                                                                        caplog):
+    import logging
+
+    from signup_support import configure_signup, emails_to, settle, sign_up, signup_endpoint
+
+    caplog.set_level(logging.WARNING)
+    configure_signup(site)
+    hand_edited(site)
+    listed = (site / "subscribers" / "subscribers.csv").read_bytes()
+    with signup_endpoint(site) as (base, app):
+        answers = [sign_up(base, address) for address in ("ann@example.net", "new@example.net")]
+        settle(app)
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].text == answers[1].text  # nobody learns who is listed
+    assert emails_to(site, "new@example.net") and not emails_to(site, "ann@example.net")
+    after = (site / "subscribers" / "subscribers.csv").read_bytes()
+    assert after.startswith(listed)  # ann's row as it was; new's unconfirmed row after it
+    assert after[len(listed):].startswith(b"new@example.net,,unconfirmed,")
+    warned = [r.getMessage() for r in caplog.records if "ann@example.net" in r.getMessage()]
+    assert warned == ["sign-up of ann@example.net not mailed: its row in subscribers/ has its "
+                      "status out of place (`newsletter subscribers check` names the line); fix "
+                      "that row, then ask them to sign up again"]
+
+
+def test_a_link_sent_before_the_row_moved_out_of_place_waits_for_the_fix(site, caplog):
+    import logging
+
+    import requests
+    from signup_support import (
+        configure_signup,
+        confirm_path,
+        emails_to,
+        settle,
+        sign_up,
+        signup_endpoint,
+    )
+
+    caplog.set_level(logging.WARNING)
+    configure_signup(site)
+    list_file = site / "subscribers" / "subscribers.csv"
+    with signup_endpoint(site) as (base, app):
+        sign_up(base, "nora@example.net")
+        settle(app)
+        link = base + confirm_path(emails_to(site, "nora@example.net")[0])
+        fine = list_file.read_text()
+        list_file.write_text(fine.replace("nora@example.net,,unconfirmed,",
+                                          "nora@example.net,,,unsubscribed"))  # a slip by hand
+        edited = list_file.read_bytes()
+        pressed = requests.post(link, data={"confirm": "yes"}, timeout=30)
+        assert pressed.status_code == 409
+        assert "owner must fix first" in pressed.text
+        assert list_file.read_bytes() == edited
+        assert any("confirmation of nora@example.net not recorded" in r.getMessage()
+                   for r in caplog.records)
+        list_file.write_text(fine)  # fixed: the reader's link works again
+        again = requests.post(link, data={"confirm": "yes"}, timeout=30)
+    assert again.status_code == 200 and "You are subscribed" in again.text
+    assert "nora@example.net,,active," in list_file.read_text()
+
+
+def test_an_import_naming_a_reader_whose_row_is_out_of_place_leaves_the_row_and_says_so(
+        site, tmp_path):
+    """Before: `import --resubscribe` set that row's status cell to active on a guess, leaving
+    "unsubscribed" among Ann's tags, while `subscribers add --resubscribe` refused."""
+    hand_edited(site)
+    listed = (site / "subscribers" / "subscribers.csv").read_bytes()
+    incoming = tmp_path / "members.csv"
+    incoming.write_text("email,name\nann@example.net,Ann\n")
+    for flags in ((), ("--resubscribe",)):
+        result = invoke(site, "subscribers", "import", str(incoming), *flags)
+        assert result.exit_code == 0, result.output
+        assert "added 0, updated 0, unchanged 0, skipped 1, invalid 0" in result.stdout
+        assert ("1 reader(s) left as they are: their row here has its status out of place; fix "
+                "it first (`newsletter subscribers check`)") in result.stdout
+        assert "--resubscribe only with their consent" not in result.stdout
+        assert (site / "subscribers" / "subscribers.csv").read_bytes() == listed

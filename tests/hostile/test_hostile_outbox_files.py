@@ -80,3 +80,18 @@ def test_a_file_where_the_outbox_needs_a_posts_folder_leaves_its_readers_pending
             "needs a folder): none of this batch's 4 messages was kept; move that file away and "
             "send again: they are pending") in result.stderr
     assert set(ledger_states(site_settings(site)).values()) == {"pending"}
+
+
+def test_a_test_copy_the_outbox_cannot_write_is_not_called_pending(site):
+    """A [TEST] copy is in no ledger: the line said "they are pending", of nothing that waits."""
+    (site / "outbox").mkdir()
+    (site / "outbox" / "what-matters").write_text("notes\n")
+
+    result = invoke(site, "send", "what-matters", "--to", "me@example.org")
+
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert line == ("error: the outbox could not write outbox/what-matters/test-sends (a file, "
+                    "where it needs a folder): the message was not kept; move that file away "
+                    "and send again")
+    assert (site / "outbox" / "what-matters").read_text() == "notes\n"

@@ -16,20 +16,20 @@ import re
 from dataclasses import replace
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
+from newsletter.render.effort import check_placed_size
 from newsletter.render.tags import erb, links, liquid, mdx, themes, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
-from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions, list_indent,
-                                         literal_spans, run_end)
+from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
+                                         literal_spans, run_end, standalone_indent)
 from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
 MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
-_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 _PUNCTUATION = re.compile(r"[.,;:!?)]")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
@@ -77,6 +77,7 @@ class _Expander(ShortcodeReading):
         self.open_blocks: dict[str, list[str]] = {}
         self.captures: list[tuple[str, int]] = []  # {% capture name %}s open: name, out index
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
+        self.placed = 0  # characters the tags put into the post
 
     def run(self) -> Expansion:
         pos, length = 0, len(self.text)
@@ -148,6 +149,8 @@ class _Expander(ShortcodeReading):
         if piece.message:
             self._report(pos if piece.at is None else piece.at, piece.message, piece.hint,
                          warning=piece.warning)
+        self.placed += len(piece.output)  # an MDX constant's value at each {name}
+        check_placed_size(self.placed, len(piece.output), self._line(pos))
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 
@@ -282,13 +285,11 @@ class _Expander(ShortcodeReading):
         space before it along ("in this {% include toc.html %}." is "in this.")."""
         if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
             self.out[-1] = self.out[-1].rstrip(" \t")
-        at_line_start = start == 0 or self.text[start - 1] == "\n"
-        indent = "" if at_line_start or not output.block else list_indent(self.text, start)
-        if output.block and (at_line_start or indent) and _REST_OF_LINE.match(self.text, end):
-            # indented in a list item: its lines stay in the item
-            self.out.append("\n" + re.sub(r"(?m)^(?=.)", indent, output.markdown) + "\n")
-        else:
-            self.out.append(output.markdown)
+        self.placed += len(output.markdown)  # a file included a thousand times: gigabytes
+        check_placed_size(self.placed, len(output.markdown), self._line(start))
+        indent = standalone_indent(self.text, start, end) if output.block else None
+        self.out.append(output.markdown if indent is None else  # in a list item: stays there
+                        "\n" + re.sub(r"(?m)^(?=.)", indent, output.markdown) + "\n")
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
         """Report the tag, and show it as written: as text, whatever markup it holds."""

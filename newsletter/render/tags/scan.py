@@ -23,6 +23,7 @@ _FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
 _FENCE_CLOSE = re.compile(r"(~{3,}|`{3,})[ ]*")
 _FENCES = ("```", "~~~")
 _LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+\S")
+_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 _LOOK_BACK = 2000  # characters above a tag looked through for the list item it is in
 _HTML_OPEN = re.compile(r"<(pre|code)\b[^<>]{0,500}>|<!--", re.IGNORECASE)
 _HTML_CLOSE = {"pre": re.compile(r"</pre\s*>", re.IGNORECASE),
@@ -276,3 +277,13 @@ def list_indent(text: str, start: int) -> str:
         if not above:
             return ""  # a paragraph at the top: no list
     return ""
+
+
+def standalone_indent(text: str, start: int, end: int) -> str | None:
+    """Where a block a tag makes stands alone on its lines: "" at a line's start, the list
+    item's indentation when indented in one (list_indent); None when words share its lines."""
+    if not _REST_OF_LINE.match(text, end):
+        return None
+    if start == 0 or text[start - 1] == "\n":
+        return ""
+    return list_indent(text, start) or None

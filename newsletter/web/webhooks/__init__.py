@@ -26,7 +26,7 @@ from newsletter.providers import DECLARATIONS
 from newsletter.records import record
 from newsletter.sending import DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import Suppression, record_suppressions
-from newsletter.web.webhooks import mailgun
+from newsletter.web.webhooks import mailgun, mailgun_legacy
 from newsletter.web.webhooks.common import (
     MALFORMED,
     STATUS_KINDS,
@@ -49,6 +49,8 @@ WEBHOOKS = {name: importlib.import_module(f"{__name__}.{declaration.webhook}")
 # others sign the whole body, so a replay can only repeat the same events, which change nothing
 # the second time (docs/providers.md#webhook-guarantees).
 ONE_USE_TOKENS = {"mailgun": mailgun.signature_token}
+# Providers with an older body shape still posted: read as the current one before anything.
+LEGACY_BODIES = {"mailgun": mailgun_legacy.as_json}
 MAX_DETAIL = 500  # characters of an event's detail kept (a bounce's reason, say)
 
 
@@ -79,6 +81,8 @@ def handle_webhook(provider: str, request: WebhookRequest, store, secrets, used_
     events to the list ``store`` and record them in ``sink``. ``used_tokens`` is a
     :class:`newsletter.web.replay.UsedTokens`."""
     module, now = WEBHOOKS[provider], time.time()
+    if provider in LEGACY_BODIES:
+        request = LEGACY_BODIES[provider](request)
     module.verify(request, secrets, now)
     token = ONE_USE_TOKENS[provider](request) if provider in ONE_USE_TOKENS else None
     if token and not used_tokens.claim(provider, *token, now):

@@ -31,6 +31,10 @@ DELIVERED, DEFERRED, OPENED, CLICKED = "delivered", "deferred", "opened", "click
 # An open or click the provider says a machine made, not the reader: Apple Mail Privacy
 # Protection loads every image of every email it receives, a scanner follows every link.
 MACHINE_OPENED, MACHINE_CLICKED = "machine_opened", "machine_clicked"
+# The provider took the message in (SendGrid `processed`, Mailgun `accepted`, Resend
+# `email.sent`): no funnel step (accepted is the ledger's), but word for `reconcile` that a
+# reader in doubt reached it, seconds after the send, before any delivery comes.
+TAKEN = "taken"
 IGNORED = "ignored"
 # An item of a batch that is no event (not a JSON object): counted and skipped, so the good
 # events of its batch are kept and the provider is not asked to send the batch again forever.

@@ -26,6 +26,7 @@ from newsletter.web.webhooks.common import (
     OPENED,
     RETRY_WINDOW,
     SOFT_BOUNCE,
+    TAKEN,
     Event,
     NotAuthenticated,
     WebhookError,
@@ -46,15 +47,18 @@ from newsletter.web.webhooks.common import (
 SOFT_REASONS = {"old", "espblock", "suppress-bounce", "suppress-unsubscribe",
                 "suppress-complaint"}
 EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
-               "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
+               "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED,
+               "accepted": TAKEN}
 # An open or click Mailgun's bot detection names (client-info.bot: "apple" for Apple Mail
 # Privacy Protection, "gmail", "generic" for a firewall or virus scanner): nobody's.
 BY_MACHINE = {OPENED: MACHINE_OPENED, CLICKED: MACHINE_CLICKED}
 
 
 def verify(request, secrets, now: float) -> None:
-    """Refuse the request unless its signature block was made with our signing key."""
-    key = require_secret(secrets, "MAILGUN_WEBHOOK_SIGNING_KEY").encode()
+    """Refuse the request unless its signature block was made with our signing key (or one
+    of our keys: while a rotated key's retries still come, the old and the new one, separated
+    by white space)."""
+    keys = require_secret(secrets, "MAILGUN_WEBHOOK_SIGNING_KEY").encode().split()
     # The signature lives in the body, so the JSON is read here, but nothing in it is acted on
     # before the signature checks out.
     try:
@@ -68,12 +72,12 @@ def verify(request, secrets, now: float) -> None:
     # Bytes throughout: JSON may carry any character, even a lone surrogate, and
     # compare_digest refuses non-ASCII strings with a TypeError (a 500, not a 401).
     signed = (timestamp + token).encode("utf-8", "surrogatepass")
-    expected = hmac.new(key, signed, hashlib.sha256).hexdigest().encode()
+    expected = [hmac.new(key, signed, hashlib.sha256).hexdigest().encode() for key in keys]
     # A subaccount's events carry its own signature and a "parent-signature" made with the
     # primary account's key: either key may be ours.
     given = [str(signature.get(name, "")).encode("utf-8", "surrogatepass")
              for name in ("signature", "parent-signature")]
-    if not any([hmac.compare_digest(expected, each) for each in given]):
+    if not any([hmac.compare_digest(ours, each) for ours in expected for each in given]):
         raise NotAuthenticated("bad Mailgun signature")
     check_timestamp(timestamp, now, oldest=RETRY_WINDOW)
 

@@ -22,6 +22,7 @@ from newsletter.web.webhooks.common import (
     IGNORED,
     OPENED,
     SOFT_BOUNCE,
+    TAKEN,
     Event,
     NotAuthenticated,
     NotConfigured,
@@ -35,7 +36,8 @@ from newsletter.web.webhooks.common import (
 
 
 EVENT_KINDS = {"email.complained": "complained", "email.delivery_delayed": DEFERRED,
-               "email.delivered": DELIVERED, "email.opened": OPENED, "email.clicked": CLICKED}
+               "email.delivered": DELIVERED, "email.opened": OPENED, "email.clicked": CLICKED,
+               "email.sent": TAKEN}
 NOT_SENT = ("email.suppressed", "email.failed")
 
 

@@ -26,6 +26,7 @@ from newsletter.web.webhooks.common import (
     MALFORMED,
     OPENED,
     SOFT_BOUNCE,
+    TAKEN,
     Event,
     NotAuthenticated,
     NotConfigured,
@@ -42,7 +43,8 @@ TIMESTAMP_HEADER = "x-twilio-email-event-webhook-timestamp"
 # Not `group_unsubscribe`: the reader left one of the account's unsubscribe groups (an app's
 # other mail), and SendGrid still delivers mail sent without that group, as every newsletter is.
 EVENT_KINDS = {"spamreport": "complained", "unsubscribe": "unsubscribed",
-               "deferred": DEFERRED, "delivered": DELIVERED, "open": OPENED, "click": CLICKED}
+               "deferred": DEFERRED, "delivered": DELIVERED, "open": OPENED, "click": CLICKED,
+               "processed": TAKEN}
 
 
 def verify(request, secrets, now: float) -> None:
