@@ -15,6 +15,18 @@ def warn_skipped_rows(problems: list, shown: int = 5) -> None:
                    "`newsletter subscribers check` lists them", err=True)
 
 
+def shown_title(post) -> str:
+    """The post's title as its subject shows it: a title written in Markdown (``*Why* I
+    left``, which So Simple and Minimal Mistakes print as emphasis) in words, no asterisks."""
+    from newsletter.posts import MARKDOWN_SYNTAX
+
+    if not MARKDOWN_SYNTAX.search(post.title):
+        return post.title  # no need to load the Markdown renderer
+    from newsletter.render import title_words
+
+    return title_words(post)
+
+
 def readers(count: int) -> str:
     """"1 reader", "2 readers"."""
     return counted(count, "reader")

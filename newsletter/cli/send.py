@@ -9,7 +9,7 @@ from collections import Counter
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
+from newsletter.cli.echo import counted, echo_findings, empty_list, shown_title, warn_skipped_rows
 from newsletter.cli.progress import ProgressLine
 from newsletter.cli.tags import one_tag_each
 from newsletter.cli.send_summary import (
@@ -206,7 +206,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         return 1 if recovered or earlier[State.IN_DOUBT] else 0
     warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
-    click.echo(f"Post:       {post.title} ({post.id})")
+    click.echo(f"Post:       {shown_title(post)} ({post.id})")
     click.echo(f"Subject:    {email.subject}")
     counted_as = "counted as they are sent" if total is None else str(total)
     click.echo(f"Recipients: {counted_as}" + (f" (tagged {', '.join(tags)})" if tags else ""))

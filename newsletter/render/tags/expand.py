@@ -23,14 +23,13 @@ from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
-                                         literal_spans, run_end)
+                                         literal_spans, run_end, standalone_indent)
 from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
 MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
-_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 _PUNCTUATION = re.compile(r"[.,;:!?)]")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
@@ -286,10 +285,11 @@ class _Expander(ShortcodeReading):
         space before it along ("in this {% include toc.html %}." is "in this.")."""
         if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
             self.out[-1] = self.out[-1].rstrip(" \t")
-        alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
         self.placed += len(output.markdown)  # a file included a thousand times: gigabytes
         check_placed_size(self.placed, len(output.markdown), self._line(start))
-        self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
+        indent = standalone_indent(self.text, start, end) if output.block else None
+        self.out.append(output.markdown if indent is None else  # in a list item: stays there
+                        "\n" + re.sub(r"(?m)^(?=.)", indent, output.markdown) + "\n")
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
         """Report the tag, and show it as written: as text, whatever markup it holds."""

@@ -37,7 +37,7 @@ _LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false")  # an unquoted value that i
 # key: value parameters, as jekyll-responsive-image takes them (path: x.jpg alt: "A kite")
 _COLON_PARAMETER = re.compile(r"""(?<!\S)([A-Za-z_][\w-]*):\s+("[^"]*"|'[^']*'|[^\s"']+)""")
 # A tag's words, a quoted phrase one word (Octopress' {% img /x.png 300 "A title" %})
-_WORD = re.compile(r""""[^"]*"|'[^']*'|\S+""")
+_WORD = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")  # a quoted value is part of its word
 # {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
 _INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 # Arguments separated by commas, each maybe quoted (Hexo themes' tags); an icon's classes
