@@ -49,20 +49,132 @@ def url_in_schema(schema: str) -> str:
     return f"{SERVER}{glue}options={quote(options)}"
 
 
-@pytest.fixture
-def pg_url():
-    """A store URL whose tables go into a new, empty schema, dropped after the test."""
-    require_postgresql()
+def new_schema() -> str:
     import psycopg
 
     schema = f"t_{secrets.token_hex(6)}"
     with psycopg.connect(SERVER, autocommit=True, options=NO_COMMIT_WAIT) as db:
         db.execute(f"CREATE SCHEMA {schema}")
+    return schema
+
+
+def drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(SERVER, autocommit=True, options=NO_COMMIT_WAIT) as db:
+        db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_url():
+    """A store URL whose tables go into a new, empty schema, dropped after the test."""
+    require_postgresql()
+    schema = new_schema()
     try:
         yield url_in_schema(schema)
     finally:
-        with psycopg.connect(SERVER, autocommit=True, options=NO_COMMIT_WAIT) as db:
-            db.execute(f"DROP SCHEMA {schema} CASCADE")
+        drop_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def migrated_schemas():
+    """This worker's schemas that hold every table of the store, as migrations left them."""
+    pool = MigratedSchemas()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def migrated_pg_url(migrated_schemas):
+    """A store URL whose schema holds every table of the store, as migrations left them, and
+    nothing else: for the tests of a site on PostgreSQL, not of making its tables (pg_url).
+    Migrating a new schema and dropping it after each test cost these tests most of their
+    PostgreSQL time; a schema the test left as it found it, but for rows, is emptied for the
+    next test instead, one it changed otherwise is dropped."""
+    require_postgresql()
+    schema = migrated_schemas.take()
+    try:
+        yield url_in_schema(schema)
+    finally:
+        migrated_schemas.give_back(schema)
+
+
+class MigratedSchemas:
+    """Migrated schemas to lend: taken, emptied when given back, dropped at the end. ``made``
+    holds each one's state as migrations left it (its migrations' records carry their time)."""
+
+    SHAPE = """SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod)
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+                                       AND NOT a.attisdropped
+               WHERE n.nspname = %s ORDER BY 1, 3"""
+
+    def __init__(self):
+        self.free: list[str] = []
+        self.made: dict[str, tuple] = {}  # what migrations left: shape, rows, sequences
+
+    def take(self) -> str:
+        return self.free.pop() if self.free else self._migrated()
+
+    def give_back(self, schema: str) -> None:
+        import psycopg
+
+        try:
+            emptied = self._emptied(schema)
+        except psycopg.Error:  # the test took the schema or its tables away
+            emptied = False
+        if emptied:
+            self.free.append(schema)
+        else:
+            drop_schema(schema)
+
+    def close(self) -> None:
+        """Drop every schema still made (those lent out too, should a test still hold one)."""
+        for schema in self.made:
+            drop_schema(schema)
+
+    def _migrated(self) -> str:
+        from newsletter.state import migrate_postgresql
+
+        schema = new_schema()
+        migrate_postgresql(url_in_schema(schema), None, record_site=False)
+        self.made[schema] = self._state(schema)
+        return schema
+
+    def _state(self, schema: str):
+        import psycopg
+
+        with psycopg.connect(url_in_schema(schema), autocommit=True) as db:
+            shape = db.execute(self.SHAPE, (schema,)).fetchall()
+            tables = [name for name, kind, *_ in shape if kind in ("r", "p")]
+            rows = {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+                    for table in dict.fromkeys(tables)}
+            sequences = db.execute("SELECT sequencename, last_value FROM pg_sequences "
+                                   "WHERE schemaname = %s ORDER BY 1", (schema,)).fetchall()
+        return shape, rows, sequences
+
+    def _emptied(self, schema: str) -> bool:
+        """Empty ``schema`` as migrations left it, in one transaction; False, changing
+        nothing, when the test changed more than rows (a table, a migration's record)."""
+        import psycopg
+
+        shape, rows, sequences = self.made.pop(schema)
+        with psycopg.connect(url_in_schema(schema)) as db:
+            if db.execute(self.SHAPE, (schema,)).fetchall() != shape or sorted(
+                    db.execute("SELECT * FROM newsletter_migrations").fetchall(),
+                    key=repr) != rows["newsletter_migrations"]:
+                return False
+            for table, kept in rows.items():
+                if table == "newsletter_migrations":
+                    continue
+                db.execute(f"DELETE FROM {table}")
+                for row in kept:
+                    db.execute(f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(row))})",
+                               row)
+            for sequence, last in sequences:
+                db.execute("SELECT setval(%s, %s, %s)", (sequence, last or 1, last is not None))
+        self.made[schema] = shape, rows, sequences
+        return True
 
 
 def use_postgresql(site, url: str) -> None:
@@ -77,7 +189,8 @@ def store_site(request, site, tmp_path):
     """The example site on each store: its files, or PostgreSQL holding a copy of its list
     (the CSV files then gone, so nothing can be read from them by mistake)."""
     if request.param == "postgresql":
-        move_to_postgresql(site, request.getfixturevalue("pg_url"), tmp_path / "copy-state")
+        move_to_postgresql(site, request.getfixturevalue("migrated_pg_url"),
+                           tmp_path / "copy-state")
     return site
 
 
@@ -88,7 +201,7 @@ def each_store(request, site):
     :func:`list_into_store`."""
     if request.param == "files":
         return None
-    url = request.getfixturevalue("pg_url")
+    url = request.getfixturevalue("migrated_pg_url")
     use_postgresql(site, url)
     return url
 

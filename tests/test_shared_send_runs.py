@@ -106,3 +106,73 @@ def test_a_sender_ending_as_another_starts_keeps_the_running_mark_of_the_one_sta
     finally:
         starting.close()
         fake.close()
+
+
+def test_a_sender_walks_the_rows_there_before_it_began_whatever_another_run_walked(
+        site, pg_url):
+    """A sender starts its look past the furthest another live run of the post has walked,
+    but only among rows written since it began: the rows already there (an earlier run's,
+    or put back to `pending` by --retry-failed) that another run walked past are its own to
+    walk, and every reader gets the post once; its walk leaves no mark behind."""
+    from newsletter.sending.queue_pg import WALKED_PREFIX
+
+    addresses, fake = on_postgresql(site, pg_url, 60, latency=0.0)
+    other = psycopg.connect(pg_url)
+    try:
+        run = another_hosts_run(other)
+        other.execute("INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
+                      "updated_at) SELECT %s, key, 'pending', 0, 'now', 'now' "
+                      "FROM subscribers ORDER BY position", (POST,))
+        # its walk came to the last of them (as its look walked rows not to send then)
+        other.execute("INSERT INTO ledger_meta SELECT %s, max(id)::text FROM deliveries",
+                      (f"{WALKED_PREFIX}{POST}:null:{run}",))
+        other.commit()
+        out, err = sender(site).communicate(timeout=300)
+    finally:
+        other.close()
+        fake.close()
+    assert "Sent 60," in out, out + err
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}
+    assert set(ledger(pg_url).values()) == {"sent"}
+    with psycopg.connect(pg_url) as db:
+        marks = [key for (key,) in db.execute("SELECT key FROM ledger_meta WHERE key LIKE "
+                                              "'walked:%' ORDER BY key")]
+    assert marks == [f"{WALKED_PREFIX}{POST}:null:{run}"]  # the other run's, alive
+
+
+def test_rows_a_sender_held_past_its_walks_mark_as_it_died_are_sent_by_the_one_beside_it(
+        site, pg_url):
+    """Another host's sender takes every row this one has not, marks its walk past them, then
+    dies before its claim: this sender's next look starts past that mark and finds nothing,
+    so it walks again from the start, jumping no more, and everyone gets the post once."""
+    from newsletter.sending.queue_pg import WALKED_PREFIX
+    from tests.test_shared_send import BATCH, CONCURRENCY
+
+    addresses, fake = on_postgresql(site, pg_url, 60, latency=0.0)
+    fake.enqueue(*[slow()] * CONCURRENCY)  # this sender waits with its first batches in flight
+    dying = psycopg.connect(pg_url)
+    try:
+        run = another_hosts_run(dying)
+        dying.commit()
+        process = sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count < CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        held = dying.execute("SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id "
+                             "FOR UPDATE SKIP LOCKED").fetchall()
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            db.execute("INSERT INTO ledger_meta VALUES (%s, %s)",
+                       (f"{WALKED_PREFIX}{POST}:null:{run}", str(held[-1][0])))
+        dying.close()
+        wait_until_its_lock_is_free(pg_url, run)
+        fake.closing.set()
+        out, err = process.communicate(timeout=300)
+    finally:
+        dying.close()
+        fake.close()
+    assert len(held) == len(addresses) - CONCURRENCY * BATCH
+    assert process.returncode == 0, out + err
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    assert set(ledger(pg_url).values()) == {"sent"}

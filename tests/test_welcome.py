@@ -275,7 +275,7 @@ def test_a_state_folder_that_cannot_be_written_is_one_line_not_a_traceback(files
 def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog):
     send_due(load_settings(blog, ENV), T0)  # the first run with the series on starts it
     write_settings(blog, "welcome", enabled=False, posts=SERIES, every="3d")
-    status = run_cli(blog, "welcome", "status", env=ENV)
+    status = run_in_process(blog, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert "turned off since: nobody gets it until [welcome] enabled = true again" in status.stdout
     assert "readers who signed up since get it" not in status.stdout
@@ -283,7 +283,7 @@ def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog
 
 def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(
         site, each_store):
-    status = run_cli(site, "welcome", "status", env=ENV)
+    status = run_in_process(site, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert status.stdout.startswith("Welcome series (disabled: send --due sends none of it)")
     assert "set enabled = true in newsletter.toml" in status.stdout

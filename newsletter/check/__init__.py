@@ -8,6 +8,7 @@ from newsletter.check.findings import (
     finding,
     in_order,
 )
+from newsletter.check.embeds import NEVER_RUN
 from newsletter.check.images import file_image_findings
 from newsletter.check.online import OnlineOptions, check_online, image_problems
 from newsletter.check.preflight import Preflight, check_rendered
@@ -19,7 +20,7 @@ from newsletter.check.settings import (
     unreadable_settings_finding,
 )
 
-__all__ = ["Finding", "OnlineOptions", "Preflight", "Severity", "check_online", "check_rendered",
+__all__ = ["NEVER_RUN", "Finding", "OnlineOptions", "Preflight", "Severity", "check_online", "check_rendered",
            "dirs_findings", "errors_in", "exit_status", "file_image_findings", "finding",
            "generator_setting_findings", "image_problems", "in_order", "published_finding",
            "settings_findings", "unreadable_settings_finding"]

@@ -243,8 +243,9 @@ class SiteLayout:
     def _address(self, path: Path) -> str | None:
         """The address of a file a tag links: a page's, or where a static folder serves any
         other file (``{% link assets/notes.pdf %}``: Jekyll's link names those too)."""
-        if path.suffix.lower() in self.generator.extensions or path.suffix.lower() in (
-                ".html", ".htm") and self.generator.serves(path.relative_to(self.root).as_posix()):
+        html = path.suffix.lower() in (".html", ".htm")  # an include's is none (_includes/)
+        if path.suffix.lower() in self.generator.extensions and not html or html and \
+                self.generator.serves(path.relative_to(self.root).as_posix()):
             return self.address_of(path) if self.address_of else None
         for folder in self.static_folders:
             if folder.resolve() in path.resolve().parents:

@@ -17,6 +17,7 @@ from newsletter.check import Finding
 from newsletter.config import Settings
 from newsletter.message import sample_message
 from newsletter.posts import Post, PostStatus, classify, folder_name, newest_first
+from newsletter.preview.dropped import as_clients_show
 from newsletter.records import record
 from newsletter.render import Email, write_atomically
 from newsletter.sending import prepare_post, sendable_by_due, since_of
@@ -70,7 +71,8 @@ def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetim
     folder = out_dir / folder_name(post.name)
     folder.mkdir(parents=True, exist_ok=True)
     files = {
-        "email.html": local_images(message.html, email, f"{IMAGES_FOLDER}/").encode("utf-8"),
+        "email.html": as_clients_show(local_images(message.html, email, f"{IMAGES_FOLDER}/")
+                                      ).encode("utf-8"),
         "email.txt": message.text.encode("utf-8"),
         "message.eml": message.as_bytes(),
     }

@@ -33,6 +33,7 @@ from newsletter.posts import (
     load_posts,
     newest_first,
 )
+from newsletter.preview.dropped import as_clients_show
 from newsletter.preview.files import IMAGES_FOLDER, Preview, checked_email, local_images
 from newsletter.records import record
 from newsletter.render import (
@@ -123,7 +124,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     """The page for ``post``: inbox rows, findings, size, the email in frames, text, headers."""
     email, findings = checked or checked_email(settings, post, now)
     message = sample_message(settings, email)
-    html, text = local_images(message.html, email, links.images), message.text
+    html, text = as_clients_show(local_images(message.html, email, links.images)), message.text
     status_class, status_text = status_words(post, now, ledger_counts(settings, post.id),
                                              since=since_of(settings))
     size = _size(settings, email, len(message.as_bytes()))

@@ -35,7 +35,7 @@ from newsletter.render.attribute_lists import block_attributes, heading_attribut
 from newsletter.render.autolinks import autolinks
 from newsletter.render.cjk import cjk_plugin
 from newsletter.render.dialects import Dialect
-from newsletter.render.effort import check_quotes_work
+from newsletter.render.effort import check_html_size, check_quotes_work, tokens_chars
 from newsletter.render.emoji_codes import emoji_codes
 from newsletter.render.extras import extras_plugin
 from newsletter.render.kramdown import kramdown_plugin
@@ -54,7 +54,10 @@ def commonmark_html(source: str, dialect: Dialect, written: str | None = None) -
     ``written`` in the post (its body before template tags) is omitted, not a shortcode's;
     all of it when ``written`` is None."""
     tags = None if written is None or dialect.raw_html else written_tags(written)
-    return _thread_parser(dialect).render(source, {"written_tags": tags})
+    parser, env = _thread_parser(dialect), {"written_tags": tags}
+    tokens = parser.parse(source, env)
+    check_html_size(tokens_chars(tokens), source)  # before a reference repeats its URL
+    return parser.renderer.render(tokens, parser.options, env)
 
 
 def _raw_html(self, tokens, index, options, env) -> str:

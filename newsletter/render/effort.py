@@ -12,6 +12,10 @@ definitions or definition lines. markdown-it reads linearly but for its smart qu
 as a paragraph's length times its quotes. Past a limit the post is refused in one line naming
 its line, so `send`, `check` and `preview` answer within seconds. A reStructuredText post
 gets the same CPU time for docutils' whole reading of it (:func:`render_seconds`).
+
+What a post makes is weighed too: a reference definition or an abbreviation repeats its text at
+each use, so a few kilobytes may ask for gigabytes of HTML. Past :data:`MAX_HTML_CHARS` the post
+is refused before its HTML is written out, as no email that large can be sent.
 """
 
 from __future__ import annotations
@@ -24,11 +28,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from markdown.treeprocessors import Treeprocessor
+
 from newsletter.errors import ContentError
 from newsletter.render.rst_errors import RestructuredTextError
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from markdown import Markdown
     from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
     from newsletter.posts import Post
 
@@ -40,6 +50,11 @@ MAX_SCAN_WORK = 10_000_000
 # Length x quotes of a paragraph: markdown-it's smart quotes take about 2 x 10^-10 s for each.
 MAX_QUOTES_WORK = 1_000_000_000
 QUOTES = "'\""
+# The most HTML a post's Markdown may make: twice the largest post file, twenty times what Gmail
+# shows unclipped (102 KB), so a post refused here could never be sent. An 80 KB post repeating
+# a 20 KB address made 100 MB: two minutes and 1.6 GB of memory to check.
+MAX_HTML_CHARS = 2_000_000
+_TAG_CHARS = 10  # about what an element's tags add to its text and attributes: <p></p>
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _FOOTNOTE = re.compile(r"\[\^")
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$", re.MULTILINE)
@@ -65,6 +80,80 @@ class CostlyMarkdownError(ContentError):
         located = copy.copy(self)
         located.where = where + line
         return located
+
+
+class OversizedHtmlError(ContentError):
+    """A post whose HTML would be past :data:`MAX_HTML_CHARS` (module docstring), or whose
+    template tags put more than that into it (at ``line`` of its file)."""
+
+    def __init__(self, message: str, hint: str, line: int | None = None):
+        self.line = line
+        super().__init__(message, hint=hint)
+
+    def located(self, where: str, post: Post) -> OversizedHtmlError:
+        """The same error, naming the post's file (and line)."""
+        located = copy.copy(self)
+        located.where = where if self.line is None else f"{where}:{self.line}"
+        return located
+
+
+def check_html_size(chars: int, source: str) -> None:
+    """Refuse the post whose Markdown ``source`` makes ``chars`` characters of HTML, if past
+    :data:`MAX_HTML_CHARS`."""
+    if chars > MAX_HTML_CHARS:
+        raise OversizedHtmlError(
+            f"the post makes {chars / 1_000_000:.1f} MB of HTML from {size_text(len(source))} "
+            "of text (a link, image or abbreviation repeats a long text at each use); an email "
+            f"over {size_text(MAX_HTML_CHARS)} can never be sent",
+            hint="shorten the post, and write a long address once rather than in every link")
+
+
+def check_placed_size(placed: int, this_one: int, line: int) -> None:
+    """Refuse the post whose template tags have put ``placed`` characters into it, past
+    :data:`MAX_HTML_CHARS`, at the ``line`` of the tag that put ``this_one``."""
+    if placed > MAX_HTML_CHARS:
+        raise OversizedHtmlError(
+            f"the post's template tags put over {size_text(MAX_HTML_CHARS)} into it, this one "
+            f"{size_text(this_one)}; an email that long can never be sent",
+            "put a long file or text into the post once, or link to it", line)
+
+
+def size_text(chars: int) -> str:
+    """``chars`` as people read a size: ``500 characters``, ``24 KB``, ``10.0 MB``."""
+    if chars < 1000:
+        return f"{chars} characters"
+    return f"{chars / 1000:.0f} KB" if chars < 1_000_000 else f"{chars / 1_000_000:.1f} MB"
+
+
+class HtmlSizeCheck(Treeprocessor):
+    """Python-Markdown's last tree step: the post refused if its tree is past
+    :data:`MAX_HTML_CHARS`, before it is written out."""
+
+    PRIORITY = -1  # after every other (the inline pass is 20, unescaping 0)
+
+    def __init__(self, md: Markdown, source: str):
+        super().__init__(md)
+        self.source = source
+
+    def run(self, root: Element) -> None:
+        check_html_size(_tree_chars(root), self.source)
+
+
+def _tree_chars(root: Element) -> int:
+    """About the characters Python-Markdown's tree ``root`` is written out in, counted without
+    writing it."""
+    return sum(_TAG_CHARS + len(element.text or "") + len(element.tail or "")
+               + sum(len(name) + len(value) + 4 for name, value in element.attrib.items())
+               for element in root.iter())
+
+
+def tokens_chars(tokens: list[Token]) -> int:
+    """About the characters markdown-it's ``tokens`` are rendered in (an inline token's
+    children, not its text as written)."""
+    return sum(tokens_chars(token.children) if token.children else
+               _TAG_CHARS + len(token.content)
+               + sum(len(name) + len(str(value)) + 4 for name, value in token.attrs.items())
+               for token in tokens)
 
 
 def render_seconds(source: str) -> float:
@@ -155,11 +244,16 @@ def _check_scan_work(source: str, opener: re.Pattern, closer: str, what: str,
             "render", source[far:], hint)
 
 
+# What a post's text as a whole cannot be rendered for: rendering it again (to name its images)
+# would take the same time to raise the same.
+TEXT_REFUSALS = (CostlyMarkdownError, RestructuredTextError, OversizedHtmlError)
+
+
 @contextmanager
 def located_in(where: str, post: Post) -> Iterator[None]:
-    """A :class:`CostlyMarkdownError` (or :class:`RestructuredTextError`) raised inside, naming
-    ``where`` and its line in ``post``."""
+    """A :class:`CostlyMarkdownError`, :class:`RestructuredTextError` or
+    :class:`OversizedHtmlError` raised inside, naming ``where`` (and its line in ``post``)."""
     try:
         yield
-    except (CostlyMarkdownError, RestructuredTextError) as error:
+    except TEXT_REFUSALS as error:
         raise error.located(where, post) from None

@@ -34,7 +34,8 @@ from newsletter.render.anchors import (HEADINGS, add_heading_ids, drop_permalink
                                        fragment_url, local_ids)
 from newsletter.render.blocks import shape_blocks
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect, markdown_dialect
-from newsletter.render.effort import InlineBudget, check_source_work, located_in
+from newsletter.render.effort import (HtmlSizeCheck, InlineBudget, check_html_size,
+                                      check_source_work, located_in)
 from newsletter.render.image_files import is_local
 from newsletter.render.image_widths import EMOJI, cap_width, emoji_size
 from newsletter.render.inline import use_linear_inline
@@ -100,6 +101,12 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
 
 @lru_cache(maxsize=8)  # the render and then the preflight check read each post's Markdown
 def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
+    html = _dialect_html(source, dialect, written)
+    check_html_size(len(html), source)  # what the renderers' own steps did not weigh
+    return html
+
+
+def _dialect_html(source: str, dialect: Dialect, written: str | None) -> str:
     if dialect.html:  # a template's HTML, its tags expanded: the email's as it is
         return source
     if dialect.restructured:
@@ -122,6 +129,7 @@ def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
 
         extensions += site_extensions(dialect)
     md = markdown.Markdown(extensions=extensions, output_format="html")
+    md.treeprocessors.register(HtmlSizeCheck(md, source), "size", HtmlSizeCheck.PRIORITY)
     check_source_work(source)
     return use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
 

@@ -9,6 +9,8 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from newsletter.errors import TemplateError
 from newsletter.scaffold import link_to_nothing
@@ -78,7 +80,11 @@ class SiteTemplates(jinja2.FileSystemLoader):
 # on every use, so edits (preview --serve) are still picked up.
 @functools.lru_cache(maxsize=8)
 def template_environment(templates_dir: Path) -> jinja2.Environment:
-    environment = jinja2.Environment(
+    """The site's templates, sandboxed: a pull request may change them, and `check` runs on
+    it (in CI, in the pre-commit hook), so a template reaching Python's internals
+    (``cycler.__init__.__globals__.os``) would run commands there. A template shows values;
+    it never needs more."""
+    environment = SandboxedEnvironment(
         loader=SiteTemplates(templates_dir),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -114,6 +120,10 @@ def render_template(environment: jinja2.Environment, name: str, context: dict) -
                             where=f"templates/{error.name or name}:{error.lineno}") from None
     except UnicodeDecodeError as error:  # the template, or one it includes
         raise _not_utf8(error, _file_holding(error.object, environment, name)) from None
+    except SecurityError as error:  # the sandbox's: never a template's honest mistake
+        raise TemplateError(str(error).rstrip("."), where=_template_line(error, environment, where),
+                            hint="a template shows the values newsletter gives it "
+                            "(docs/rendering.md): remove what reaches past them") from None
     # A template can fail while it runs, too (an unknown variable, a bad filter argument).
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as error:
         raise TemplateError(str(error), where=_template_line(error, environment, where)) from None

@@ -72,6 +72,11 @@ class LedgerRuns(LedgerReports):
             self.db.execute(postgres.advisory("pg_advisory_unlock_shared"), (SENDERS,))
             self._sharing = False
 
+    @property
+    def run_id(self) -> int | None:
+        """This ledger's run, while :meth:`running`."""
+        return self._run
+
     def _may_leave_submitting(self, post_id: str) -> bool:
         """Whether the run's mark may go as it ends: no row of the post left `submitting`.
         Known without a pass over the post's rows when nothing of this run is in flight and

@@ -31,7 +31,7 @@ from newsletter.config import SETTINGS_FILE, with_setting_line
 from newsletter.errors import ConfigError, ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
 from newsletter.records import record
-from newsletter.render import CostlyMarkdownError, post_images, render_post
+from newsletter.render import TEXT_REFUSALS, post_images, render_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
 from newsletter.sending.recipients import check_sendable
@@ -181,9 +181,8 @@ def _check_post(settings: Settings, post: Post, now: dt.datetime,
     except InputError as error:
         # Rendering stops at the first image it cannot use: name each one (reading the post
         # again, unless that is what failed).
-        costly = isinstance(error, CostlyMarkdownError)
-        broken = [] if costly else [image.problem for image in post_images(settings, post)
-                                    if image.problem]
+        broken = [] if isinstance(error, TEXT_REFUSALS) else [
+            image.problem for image in post_images(settings, post) if image.problem]
         if broken:
             return PostCheck(post.id, file_image_findings(broken))
         where = error.where or site_relative(settings, post.path)

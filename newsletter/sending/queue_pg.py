@@ -14,6 +14,14 @@ stays open until the batch is claimed (``submitting``, committed) and is over be
 request is handed to a worker, as on the files store; a sender that dies first only lets its
 rows go back to ``pending``.
 
+Each look leaves how far the sender's walk has come (``ledger_meta``, a row of
+its own run: no row two senders write), and a look starts past the furthest another sender
+of the segment has walked: rows written after this run began that it walked are taken, or
+left as not to send now. Two senders so no longer walk each other's batches (each walked
+every row before). Rows from before this run began (an earlier run's, ones it put back to
+``pending``) are walked by every sender, and after a sender beside it died, a rewalk from the
+start jumps no more.
+
 Who is active is checked as each batch is taken, against the list's own status column (the
 ReaderStore's rule): a reader who left after the rows were written is never taken, and the
 row written for them is removed as the walk finds it (:attr:`SharedQueue.dropped`, counted
@@ -29,6 +37,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from newsletter.message import MessageFactory, Prepared
 from newsletter.sending.ledger_pg import ACTIVE, PostgresLedger
+from newsletter.sending.ledger_pg_runs import ALIVE
 from newsletter.sending.states import ledger_time
 from newsletter.state import PENDING_PREFIX, postgres
 
@@ -37,6 +46,10 @@ if TYPE_CHECKING:
 
 SEEDING = 0x6E6C7164  # advisory lock while a run writes its pending rows ("nlqd")
 SEEDED_PREFIX = "seeded:"  # ledger_meta, + post + segment: how far the run writing rows came
+WALKED_PREFIX = "walked:"  # ledger_meta, + post + segment + run: the last row id its walk passed
+# A run's mark of the segment's walk (another post's key may begin alike: a run's id follows)
+A_WALK = ("starts_with(key, %(walked)s) "
+          "AND substr(key, length(%(walked)s) + 1) ~ '^[0-9]+$'")
 STRETCH = 10_000  # list positions whose rows are written at a time
 AHEAD = STRETCH // 2  # a sender writes more when fewer positions than this are written ahead
 UNIQUE_VIOLATION = "23505"  # SQLSTATE: a row of that post and reader is in the ledger already
@@ -62,8 +75,10 @@ class SharedQueue:
         # ledger_meta: how far the run writing this segment's rows has come (when it began,
         # and the last list position written, None once written to the end)
         self.mark = f"{SEEDED_PREFIX}{post_id}:{json.dumps(self.params['tags'])}"
+        self.walked = f"{WALKED_PREFIX}{post_id}:{json.dumps(self.params['tags'])}:"
         self.through: int | None = None
         self.after = 0  # the id of the last row looked at
+        self.fresh_from: int | None = None  # rows past this id were written after the start
         self.taken = False  # whether rows were taken since the walk last began at the start
         self.position = 0  # the list position of the furthest reader taken
         self.dropped = 0  # rows removed: their readers left after the rows were written
@@ -84,6 +99,19 @@ class SharedQueue:
             at = self.db.execute("SELECT clock_timestamp()").fetchone()[0].isoformat()
             self.through = 0
             self.ledger.set_meta(self.mark, json.dumps({"at": at, "through": 0}))
+        self._begin_walk()
+
+    def _begin_walk(self) -> None:
+        """Note the last row id there is now (rows past it are written from now on, pending
+        until taken), and remove the marks of the segment's runs no longer alive (a run
+        that stopped early, or died)."""
+        with self.ledger.atomic():
+            self.fresh_from = self.db.execute("SELECT coalesce(max(id), 0) FROM deliveries"
+                                              ).fetchone()[0]
+            self.db.execute(f"DELETE FROM ledger_meta WHERE CASE WHEN {A_WALK} THEN NOT "
+                            "EXISTS (SELECT 1 FROM runs r WHERE r.id = substr(key, "
+                            f"length(%(walked)s) + 1)::bigint AND {ALIVE}) END",
+                            {"walked": self.walked})
 
     def _write_more(self, wait: bool) -> None:
         """Write the rows of the list's next stretch, unless another sender has (then go on
@@ -145,11 +173,15 @@ class SharedQueue:
                 if not locked and self.after and self.taken and \
                         self.ledger.lost_a_run(self.params["post"]):
                     self.after, self.taken = 0, False  # once more from the start: rows a
-                    continue  # sender that died let go (none died: no walk of every row)
+                    self.fresh_from = None  # sender that died let go, which no other
+                    continue  # sender's walk now vouches for (none died: no walk of every row)
+                if not locked:  # the end: this run's walk needs no mark (a run that
+                    self.ledger.delete_meta(self._mine())  # stops early leaves it, harmless)
                 self.dropped += self._drop_left([row[0] for row in locked if row[-1]])
                 rows = [row[:-1] for row in locked if row[1] is not None]
                 if locked:
                     self.after = locked[-1][0]
+                    self._mark_walk()
                 if locked and not rows:  # none to send now (committed: their locks go)
                     continue
                 if rows:
@@ -179,17 +211,40 @@ class SharedQueue:
         # post's index, stopping at ``size``: the planner, without statistics of a table just
         # written, would rather fetch every later row and sort. Sorted here, not by the query:
         # with sorting off for the walk, a sort would cost the plan enough to be compiled (JIT).
+        # Past the rows there were as the run began, a look starts after the furthest mark of
+        # another run of the segment (:meth:`_mark_walk`).
         self.db.execute(IN_INDEX_ORDER)
+        jump = self.fresh_from is not None and self.after >= self.fresh_from
+        start = ("greatest(%(after)s, (SELECT max(value::bigint) FROM ledger_meta "
+                 f"WHERE {A_WALK} AND key <> %(mine)s))" if jump else "%(after)s")
         return sorted(self.db.execute(
             "WITH locked AS (SELECT d.id, d.address, d.attempts FROM deliveries d "
-            "WHERE d.post_id = %(post)s AND d.id > %(after)s AND d.state = 'pending' "
+            f"WHERE d.post_id = %(post)s AND d.id > {start} AND d.state = 'pending' "
             "ORDER BY d.id LIMIT %(size)s FOR UPDATE SKIP LOCKED) "
             "SELECT d.id, s.position, d.address, s.address, s.name, "
             "CASE WHEN s.key IS NULL AND d.attempts = 0 THEN NOT EXISTS (SELECT 1 FROM "
             "subscribers a WHERE a.key = d.address AND a.status = ANY(%(active)s)) "
             "ELSE false END FROM locked d "
             "LEFT JOIN subscribers s ON s.key = d.address AND s.status = ANY(%(active)s)"
-            + self.segment, {**self.params, "after": self.after, "size": size}).fetchall())
+            + self.segment, {**self.params, "after": self.after, "size": size,
+                             "walked": self.walked,
+                             "mine": self._mine()}).fetchall())
+
+    def _mark_walk(self) -> None:
+        """Let the other senders know at once how far this walk came: written beside the
+        look's transaction, not in it (committed with the claim, the mark came too late for
+        the other's next look, which then walked the rows this look holds; a sender that dies
+        before its claim leaves rows ``pending`` behind the mark, and the senders beside it
+        walk again from the start for them). Only a hint: its commit need not wait for the
+        disk."""
+        with self.store.connection() as db:
+            db.execute("INSERT INTO ledger_meta SELECT %s, %s WHERE (SELECT set_config("
+                       "'synchronous_commit', 'off', true)) IS NOT NULL ON CONFLICT (key) "
+                       "DO UPDATE SET value = excluded.value", (self._mine(), str(self.after)))
+
+    def _mine(self) -> str:
+        """The key of this run's walk's mark."""
+        return self.walked + str(self.ledger.run_id)
 
     def _drop_left(self, ids: list[int]) -> int:
         """Remove the rows (locked here) written for readers who are no longer active, never

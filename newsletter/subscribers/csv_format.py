@@ -55,6 +55,7 @@ class Layout:
     header: list[str] | None = None  # the header cells as written; None: the file has none
     columns: list[str] = field(default_factory=lambda: list(COLUMNS))  # one name per position
     preamble: str = ""  # BOM, blank lines and header line as written (read keeping text only)
+    header_line: int = 0  # the line the header starts on; 0: none read
 
     def column_name(self, index: int) -> str:
         return self.columns[index] if index < len(self.columns) else f"column{index + 1}"
@@ -238,7 +239,7 @@ def _read_layout(path: str, handle, keep_text: bool,
     names = column_names(first.cells)
     layout.preamble = ("\ufeff" if layout.bom else "") + "".join(skipped)
     if "email" in names:
-        layout.header, layout.columns = first.cells, names
+        layout.header, layout.columns, layout.header_line = first.cells, names, first.line
         layout.preamble += first.raw or ""
         return layout, records
     # a title above the header ("Exported by me@example.com"); a reader's row is no title

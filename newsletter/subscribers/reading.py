@@ -22,7 +22,7 @@ from newsletter.subscribers.appended import Appended, read_appended
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
 from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
-from newsletter.subscribers.first_read import read_pass
+from newsletter.subscribers.first_read import pass_cells, read_pass
 from newsletter.subscribers.list_cells import cells_from, pass_readers, record_cells
 from newsletter.subscribers.list_pass import keep_pass, kept_pass, opened_signature
 from newsletter.subscribers.rows import Subscriber, row_key, suppresses
@@ -108,7 +108,7 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
         listed, repeats = read_pass(folder, opened, kept_pass(folder))
         view = _view(files, pending, listed)
         seen_suppressed(view)
-        yield from pass_readers(cells_from(folder, opened, problems), view.listed,
+        yield from pass_readers(pass_cells(folder, opened, problems), view.listed,
                                 view.journalled, repeats, problems, tags)
 
 
@@ -153,7 +153,7 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
                 earlier = stack.enter_context(closing(EarlierValues(folder.state_dir,
                                                                     values_id)))
                 chunks = _valued(_pairs(pass_readers(
-                    cells_from(folder, opened, found), view.listed, frozenset(), repeats, found,
+                    pass_cells(folder, opened, found), view.listed, frozenset(), repeats, found,
                     None)), earlier, values)
             for chunk in chunks:
                 keeper.add(chunk)

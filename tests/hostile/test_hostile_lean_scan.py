@@ -1,6 +1,7 @@
 """The lean scan of a first read (subscribers/first_read.py) finds exactly the suppressed and
-repeated keys of the full pass, on the tests' fixture lists and on generated hostile ones,
-with blocks small enough that every kind of line meets a block's edge."""
+repeated keys of the full pass, and its lean pass the same records (numbered alike) and the
+same problems, on the tests' fixture lists and on generated hostile ones, with blocks small
+enough that every kind of line meets a block's edge."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ import pytest
 from newsletter.subscribers import first_read
 from newsletter.subscribers.csv_format import MAX_LINE
 from newsletter.subscribers.folder import ListFolder
-from newsletter.subscribers.first_read import lean_cells
+from newsletter.subscribers.first_read import lean_cells, pass_cells
 from newsletter.subscribers.list_cells import cells_from
 from newsletter.subscribers.list_pass import watched
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").rglob("*.csv"))
 HEADERS = ["email,name,status,tags", "Email;Name;Status", "e-mail\tname\ttags\tstatus",
-           "\ufeffemail,name,status", "sep=;\nemail;status;name", "name,email", ""]
+           "\ufeffemail,name,status", "sep=;\nemail;status;name", "name,email", "",
+           "\n\nemail,name,status", 'email,"na\nme",status', 'email,"name",status']
 ADDRESSES = ["ann@example.com", "ANN@Example.COM", " bob@example.com ", "cid@xn--bcher-kva.de",
              "dée@exämple.com", "Ann Lee <ann@example.com>", "not-an-address", "", "eve@",
              "fay@example.com", "gus@bücher.de", "gus@xn--bcher-kva.de"]
@@ -41,6 +43,22 @@ def scans(directory: Path) -> tuple:
             for _ in watched(cells(folder, opened, problems), listed, repeats):
                 pass
             answers.append((listed, repeats, bool(problems)))
+    return answers[0], answers[1]
+
+
+def passes(directory: Path) -> tuple:
+    """(each record's file, line, cells and problem, with the email and status read from it;
+    the problems reported) of the full reader, then of the lean pass."""
+    folder = ListFolder(directory=directory, state_dir=directory.parent)
+    answers = []
+    with ExitStack() as stack:
+        opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+                  for path in folder.files()]
+        for cells in (cells_from, pass_cells):
+            problems: list = []
+            records = [(source[0].name, record.line, record.cells, record.problem, email, status)
+                       for source, record, email, status in cells(folder, opened, problems)]
+            answers.append((records, [(e.message, e.where, e.hint) for e in problems]))
     return answers[0], answers[1]
 
 
@@ -89,6 +107,41 @@ def test_generated_hostile_lists_scan_as_the_full_pass_reads_them(tmp_path, monk
         (directory / name).write_bytes(hostile_list(seed * 2 + (name == "b.csv")))
     full, lean = scans(directory)
     assert lean == full
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, first_read.BLOCK])
+def test_the_lean_pass_reads_the_fixture_lists_as_the_full_reader(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(first_read, "BLOCK", block)
+    for number, fixture in enumerate(FIXTURES):
+        directory = tmp_path / str(number) / "subscribers"
+        directory.mkdir(parents=True)
+        (directory / fixture.name).write_bytes(fixture.read_bytes())
+        full, lean = passes(directory)
+        assert lean == full, fixture.name
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_lean_pass_reads_generated_hostile_lists_as_the_full_reader(tmp_path, monkeypatch,
+                                                                        seed):
+    monkeypatch.setattr(first_read, "BLOCK", random.Random(seed).choice([1, 5, 40, 300]))
+    directory = tmp_path / "subscribers"
+    directory.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (directory / name).write_bytes(hostile_list(seed * 2 + (name == "b.csv")))
+    full, lean = passes(directory)
+    assert lean == full
+    assert full[0]  # records were read
+
+
+def test_the_lean_pass_numbers_records_below_blank_lines_and_a_separator_line(tmp_path):
+    directory = tmp_path / "subscribers"
+    directory.mkdir()
+    (directory / "a.csv").write_text("\n\nsep=;\nemail;name\n\nann@example.com;Ann\n"
+                                     "\nnot-an-address;Bob\n", encoding="utf-8")
+    full, lean = passes(directory)
+    assert lean == full
+    assert [(line, cells) for _, line, cells, *_ in lean[0]] == [
+        (6, ["ann@example.com", "Ann"]), (8, ["not-an-address", "Bob"])]
 
 
 def test_the_generated_lists_suppress_and_repeat_readers(tmp_path):

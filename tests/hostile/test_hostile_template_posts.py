@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from conftest import invoke, run_cli
+from conftest import invoke, run_cli, run_in_process
 from fake_providers import write_readers
 from generator_sites import fill_in_settings, write_files
 
@@ -47,9 +47,9 @@ def test_hostile_html_in_each_template_format_obeys_the_markdown_paths_rules(tmp
     posts = {f"crust-{suffix}": suffix for suffix in ("html", "njk", "liquid")}
     root = _blog(tmp_path, {f"content/blog/{name}.{suffix}": FRONT.format(title=name)
                             + HOSTILE_HTML for name, suffix in posts.items()})
-    for name, suffix in posts.items():
-        preview = run_cli(root, "preview", name, "--out", str(tmp_path / "out"))
-        check = run_cli(root, "check", name, "--json")
+    for name, suffix in posts.items():  # in-process: the module's other tests run the real CLI
+        preview = run_in_process(root, "preview", name, "--out", str(tmp_path / "out"))
+        check = run_in_process(root, "check", name, "--json")
 
         assert preview.returncode == 0, preview.stderr
         html = (tmp_path / "out" / name / "email.html").read_text()
@@ -65,7 +65,7 @@ def test_hostile_html_in_each_template_format_obeys_the_markdown_paths_rules(tmp
             ("link-javascript", "10"), ("html-script-attribute", "10"), ("html-embed", "10"),
             ("html-svg", "10"), ("image-data", "11"))}, suffix
         assert check.returncode == 2
-        sent = run_cli(root, "send", name, "--dry-run")
+        sent = run_in_process(root, "send", name, "--dry-run")
         assert sent.returncode != 0 and "would send" not in sent.stdout
 
 

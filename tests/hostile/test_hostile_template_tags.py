@@ -6,11 +6,11 @@ prints the figures)."""
 from __future__ import annotations
 
 import json
-import time
 
 import lxml.html
 import pytest
 from conftest import invoke
+from cpu_ratio import cpu_ratio
 
 from newsletter.render.markdown import markdown_to_fragment
 from newsletter.render.tags import TagContext, expand_tags
@@ -154,7 +154,7 @@ def test_theme_shortcodes_of_as_many_names_take_time_in_proportion_to_the_post(s
     small, large = ("".join(shape.format(index) for index in range(count))
                     for count in (250, 4000))
 
-    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
+    ratio = cpu_ratio(lambda: expand(small), lambda: expand(large), within=48)
 
     assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
 
@@ -167,14 +167,14 @@ def test_what_a_capture_or_a_note_box_holds_is_taken_in_time_in_proportion(openi
     taken out at once (it was popped piece by piece, each pop going over the rest)."""
     small, large = (f"{opening}{'a `b` ' * count}{closing}\n" for count in (6000, 96000))
 
-    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
+    ratio = cpu_ratio(lambda: expand(small), lambda: expand(large), within=48)
 
     assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
 
 
 # Expansion time grows with the post, not with its square. CPU time (not wall time), the best
-# of three, and a ratio with room for a busy machine: linear is about 16, quadratic 256 (a
-# search that went back over the text each time measured 150 to 250).
+# of up to three runs, and a ratio with room for a busy machine: linear is about 16, quadratic
+# 256 (a search that went back over the text each time measured 150 to 250).
 SHAPES = {  # one for each part of the reading that could go back over the text
     "unclosed shortcodes": "{{< a ",
     "closed unknown shortcodes": "{{< notice >}}",
@@ -187,20 +187,11 @@ SHAPES = {  # one for each part of the reading that could go back over the text
 }
 
 
-def cpu_seconds(body: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        expand(body)
-        best = min(best, time.process_time() - start)
-    return best
-
-
 @pytest.mark.parametrize("unit", SHAPES.values(), ids=SHAPES)
 def test_expanding_takes_time_in_proportion_to_the_post(unit):
     small, large = (unit * (size // len(unit)) for size in (10_000, 160_000))
 
-    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
+    ratio = cpu_ratio(lambda: expand(small), lambda: expand(large), within=48)
 
     assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
 

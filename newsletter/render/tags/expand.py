@@ -16,21 +16,20 @@ import re
 from dataclasses import replace
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
+from newsletter.render.effort import check_placed_size
 from newsletter.render.tags import erb, links, liquid, mdx, themes, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
-                                         literal_spans, run_end)
+                                         literal_spans, run_end, standalone_indent)
 from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
-from newsletter.render.tags.syntax import (DELIMITERS, INCLUDE_BY_VALUE, MAX_TAG_CHARS, Tag,
-                                           TagProblem, read_tag)
+from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
 MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
-_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 _PUNCTUATION = re.compile(r"[.,;:!?)]")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
@@ -78,6 +77,7 @@ class _Expander(ShortcodeReading):
         self.open_blocks: dict[str, list[str]] = {}
         self.captures: list[tuple[str, int]] = []  # {% capture name %}s open: name, out index
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
+        self.placed = 0  # characters the tags put into the post
 
     def run(self) -> Expansion:
         pos, length = 0, len(self.text)
@@ -149,6 +149,8 @@ class _Expander(ShortcodeReading):
         if piece.message:
             self._report(pos if piece.at is None else piece.at, piece.message, piece.hint,
                          warning=piece.warning)
+        self.placed += len(piece.output)  # an MDX constant's value at each {name}
+        check_placed_size(self.placed, len(piece.output), self._line(pos))
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 
@@ -193,12 +195,9 @@ class _Expander(ShortcodeReading):
         opener, kind, closer = next(item for item in DELIMITERS if text.startswith(item[0], pos))
         if kind == "hugo-comment":
             return self._drop_until(pos, opener, _HUGO_COMMENT_END, "*/}}")
-        close = self.closers[closer].next(pos + len(opener))
-        after = pos + 2  # Jekyll's {% include {{ page.widget }} %} holds the value's tag
-        if kind == "liquid" and (by_value := INCLUDE_BY_VALUE.match(text, pos)) and \
-                (inner := self.closers["}}"].next(by_value.end())):
-            close, after = self.closers[closer].next(inner.end()), inner.end()
-        nested = self.openings.next(after)
+        by_value = kind == "liquid" and liquid.INCLUDE_BY_VALUE.match(text, pos)  # {{ x }} in it
+        close = self.closers[closer].next(by_value.end() if by_value else pos + len(opener))
+        nested = self.openings.next(by_value.end() if by_value else pos + 2)
         if close is None or close.start() >= limit or (nested and nested.start() < close.start()):
             self._report(pos, f"{text[pos:pos + 40].split(chr(10))[0]}\u2026 is never closed",
                          f"end the tag with {closer}, or put it in code if it is meant literally")
@@ -287,8 +286,11 @@ class _Expander(ShortcodeReading):
         space before it along ("in this {% include toc.html %}." is "in this.")."""
         if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
             self.out[-1] = self.out[-1].rstrip(" \t")
-        alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
-        self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
+        self.placed += len(output.markdown)  # a file included a thousand times: gigabytes
+        check_placed_size(self.placed, len(output.markdown), self._line(start))
+        indent = standalone_indent(self.text, start, end) if output.block else None
+        self.out.append(output.markdown if indent is None else  # in a list item: stays there
+                        "\n" + re.sub(r"(?m)^(?=.)", indent, output.markdown) + "\n")
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
         """Report the tag, and show it as written: as text, whatever markup it holds."""

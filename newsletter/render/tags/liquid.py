@@ -39,7 +39,7 @@ _LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false")  # an unquoted value that i
 # key: value parameters, as jekyll-responsive-image takes them (path: x.jpg alt: "A kite")
 _COLON_PARAMETER = re.compile(r"""(?<!\S)([A-Za-z_][\w-]*):\s+("[^"]*"|'[^']*'|[^\s"']+)""")
 # A tag's words, a quoted phrase one word (Octopress' {% img /x.png 300 "A title" %})
-_WORD = re.compile(r""""[^"]*"|'[^']*'|\S+""")
+_WORD = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")  # a quoted value is part of its word
 # {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
 _INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 # Arguments separated by commas, each maybe quoted (Hexo themes' tags); an icon's classes
@@ -54,6 +54,8 @@ OWN_TAGS = frozenset({
     "set", "macro", "call", "block", "extends", "import", "from", "filter", "verbatim",
 })
 # Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
+# Jekyll's include of the file a value names, {% include {{ page.widget }} %}, to the value's }}
+INCLUDE_BY_VALUE = re.compile(r"\{%-?\s*include(?:_cached|_relative)?\s+\{\{[^{}]{0,400}\}\}")
 BLOCK_ENDS = {"highlight": "endhighlight", "codeblock": "endcodeblock", "comment": "endcomment",
               "raw": "endraw"}
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from newsletter.posts import site_relative
 from newsletter.render.dialects import markdown_dialect
+from newsletter.render.effort import located_in
 from newsletter.render.tags import directives
 from newsletter.render.tags.context import default_tag_context
 from newsletter.render.tags.expand import expand_tags
@@ -21,8 +23,9 @@ def expand_post(settings: Settings, post: Post) -> Expansion:
     dialect = markdown_dialect(settings, post)
     body, problems = directives.rewrite(post.body, post.body_line, dialect)
     if post.template_tags:
-        expansion = expand_tags(body, default_tag_context(settings, post), post.body_line,
-                                dialect)
+        with located_in(site_relative(settings, post.path), post):
+            expansion = expand_tags(body, default_tag_context(settings, post), post.body_line,
+                                    dialect)
     else:  # Jekyll 4's render_with_liquid: false: what looks like a tag is the post's text
         expansion = Expansion(body, (), ())
     if not problems:

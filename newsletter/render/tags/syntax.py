@@ -21,8 +21,6 @@ DELIMITERS = (
     ("{%", "liquid", "%}"),
     ("{{", "output", "}}"),
 )
-# Jekyll's include of the file a value names, {% include {{ page.widget }} %}: to the value's {{
-INCLUDE_BY_VALUE = re.compile(r"\{%-?\s*include(?:_cached|_relative)?\s+(?=\{\{)")
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][\w./-]*)")
 # One shortcode parameter: name=value or a value; "quoted" (backslash escapes), `raw`, or bare.
 _PARAMETER = re.compile(r"""\s*(?:([A-Za-z_][\w-]*)\s*=\s*)?"""
