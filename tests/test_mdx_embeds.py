@@ -3,7 +3,7 @@
 ``<YouTube youTubeId>``, ``<Tweet tweetLink>``, ``<Gist gistLink>``). They vanished from the
 email (left out, with a warning): they are links now, as Hugo's youtube, tweet and gist
 shortcodes are, and a component of the site's own (a counter) is still left out with a
-warning at its line."""
+warning at its line; one given a picture the post imports shows that picture."""
 
 from __future__ import annotations
 
@@ -95,3 +95,26 @@ def test_gatsby_mdx_embed_components_are_links_in_the_email(tmp_path):
     assert "View the post by @knotwriter on X\n<https://x.com/knotwriter/status/987654321>" in text
     assert "View the code on GitHub: knotwriter/5e8c2b1f\n<https://gist.github.com/knotwriter/5e8c2b1f>" in text
     assert "template-degraded" not in checked
+
+
+def test_a_sites_own_picture_component_given_an_imported_image_shows_that_picture(tmp_path):
+    """``<Figure src={heron} alt caption />``, the blog's own component around a picture the
+    post imports: the email shows the picture, its alt text and caption (it was left out), with
+    a warning at its line, as a site's Hugo shortcode showing an image."""
+    post = ("---\ntitle: Weir\npubDate: 2024-08-03\n---\nimport heron from './heron.jpg';\n"
+            "import Figure from '../../../components/Figure.astro';\n\nBy the weir.\n\n"
+            '<Figure src={heron} alt="A heron" caption="On the weir at dawn" />\n\nStill.\n')
+    root = write_files(tmp_path / "weir", {
+        "package.json": '{"dependencies": {"astro": "^4.15.0", "@astrojs/mdx": "^3.1.0"}}',
+        "astro.config.mjs": "import { defineConfig } from 'astro/config';\n"
+                            "export default defineConfig({ site: 'https://weir.example.com' });\n",
+        "src/content/config.ts": "import { defineCollection } from 'astro:content';\n"
+                                 "export const collections = { blog: defineCollection({}) };\n",
+        "src/content/blog/weir/index.mdx": post,
+        "src/content/blog/weir/heron.jpg": picture((130, 130, 140)),
+    })
+    checked, text, html = _email(root, "weir")
+    assert "By the weir.\n\n[Image: A heron]\n\nOn the weir at dawn\n\nStill." in text
+    assert html.count("<img") == 1 and 'alt="A heron"' in html and "Figure" not in html
+    degraded = [line for line in checked.splitlines() if "template-degraded" in line]
+    assert len(degraded) == 1 and "index.mdx:10:" in degraded[0] and "picture" in degraded[0]
