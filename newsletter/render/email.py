@@ -56,6 +56,7 @@ from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.image_widths import fluid_images
 from newsletter.render.markdown import fragment_html, post_fragment, whole_url
+from newsletter.render.outline import close_heading_gaps
 from newsletter.render.post_colours import dark_ink_rules
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.tags.html import inline_markdown
@@ -126,6 +127,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     expansion = expand_post(settings, post)
     fragment = post_fragment(settings, post, expansion.markdown)
     set_block_directions(fragment, text_direction(post.language))
+    close_heading_gaps(fragment)
     template_problems = expansion.all_problems(fragment)
     environment = template_environment(settings.templates_dir)
     _drop_classes(fragment, layout_classes(environment))
