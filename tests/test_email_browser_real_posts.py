@@ -158,3 +158,17 @@ def test_classic_outlook_gets_its_widths_from_attributes(emails, name):
         assert width == "100%" or int(width) <= 520
     if name == "eleventy":  # <table width="800">, as written
         assert [table.get("width") for table in content.iter("table")] == [None, "100%", None]
+
+
+@pytest.mark.parametrize("name, button", [("jekyll", "en"), ("japanese", "ja")])
+def test_the_date_and_the_button_carry_the_language_of_their_words(emails, name, button):
+    # A Japanese post's date, "November 26, 2026", and an en-GB post's button under the site's
+    # "Get in touch" were marked as the post's language: a screen reader read them in its voice.
+    page = lxml.html.fromstring(emails[name].read_text(encoding="utf-8"))
+    email, = page.find_class("email")
+    date, = page.find_class("date")
+    cell, = page.find_class("button-cell")
+    assert (email.get("lang"), date.get("lang"), cell.get("lang")) == (
+        {"jekyll": "en-GB", "japanese": "ja"}[name], "en", button)
+    if name == "japanese":  # its own words for the button, in its own language
+        assert page.find_class("button")[0].text_content() == "感想を送る"

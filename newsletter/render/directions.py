@@ -24,8 +24,9 @@ _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"
 _NOT_COUNTED = frozenset({"code", "pre", "kbd", "samp", "ul", "ol", "table", "blockquote"})
 _RIGHT_TO_LEFT = frozenset({"R", "AL"})  # Hebrew; Arabic, Persian, Urdu...
 _HEBREW = range(0x0590, 0x0600)
-# Letters Arabic does not write: Urdu's (ٹ ڈ ڑ ں ے ۓ ھ), then Persian's, which Urdu writes too.
-_URDU_LETTERS = frozenset("\u0679\u0688\u0691\u06ba\u06d2\u06d3\u06be")
+# Letters Arabic does not write: Urdu's (ٹ ڈ ڑ ں ہ ھ ے ۓ and its full stop ۔), then Persian's,
+# which Urdu writes too.
+_URDU_LETTERS = frozenset("\u0679\u0688\u0691\u06ba\u06c1\u06be\u06d2\u06d3\u06d4")
 _PERSIAN_LETTERS = frozenset("\u067e\u0686\u0698\u06af\u06a9\u06cc")
 
 
