@@ -10,7 +10,8 @@ Chromium at 320, 375 and 600 px, light and dark, with the ``<style>`` block and 
 - A Jekyll post (kramdown): definition lists, a wide table, an ``#####`` under a ``###``.
 - A post in Japanese.
 - An Eleventy post (CommonMark): code and a table four levels into a list, a raw
-  ``<table width="800">``, a picture 1200 px wide, a theme's ``white-space:nowrap`` line.
+  ``<table width="800">``, a picture 1200 px wide, a theme's ``white-space:nowrap`` line, a
+  grid of two 300 px columns, a ``<pre style="white-space: pre">``, white words on yellow.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def emails(tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.parametrize("name", POSTS)
 def test_nothing_is_wider_than_the_screen_but_inside_a_block_that_scrolls(browser, emails,
                                                                          name, style):
-    # A theme's white-space:nowrap line made a 375 px phone's email 741 px wide.
+    # A theme's white-space:nowrap line made a 375 px phone's email 741 px wide, a grid of
+    # two 300 px columns 343 px wider than a 320 px one.
     for width in WIDTHS:
         show(browser, emails[name + style], width)
         assert browser.execute_script("return innerWidth") == width

@@ -1,12 +1,16 @@
 """What writers put in a post that the email mends for its readers: a heading that skips a
-level, a paragraph in another script than the post's, a line kept whole, a table sized for a
-desktop. How the real posts holding them look is tests/test_email_browser_real_posts.py's."""
+level, a paragraph in another script than the post's, a line kept whole, a table or a grid
+sized for a desktop, words coloured to vanish on their own background. How the real posts holding them look is tests/test_email_browser_real_posts.py's."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from test_render import render
 from test_render_elements import content_of
+
+from newsletter.render.css_colours import contrast, parse_colour
 
 
 def render_body(site, body: str):
@@ -64,3 +68,33 @@ def test_a_table_wider_than_the_column_fills_it(site):
     content, _ = render_body(site, '<table width="800"><tr><td>Wide</td></tr></table>\n\n'
                                    '<table width="300"><tr><td>Narrow</td></tr></table>')
     assert [table.get("width") for table in content.iter("table")] == ["100%", "300"]
+
+
+def test_a_raw_code_block_that_would_scroll_wraps_as_markdowns_do(site):
+    # It scrolled, and axe-core found a region a reader on a keyboard could not reach.
+    content, _ = render_body(site, '<pre style="white-space: pre">$ ls -la /home/someone/'
+                                   'projects/workshop/inventory --color=always</pre>')
+    assert "white-space:pre-wrap" in content.find(".//pre").get("style").replace(" ", "")
+
+
+def test_grid_columns_in_pixels_go_and_fluid_ones_stay(site):
+    content, _ = render_body(
+        site, '<div style="display: grid; grid-template-columns: 300px 300px; gap: 20px">'
+              '<div>One</div><div>Two</div></div>\n\n<div style="display: grid; '
+              'grid-template-columns: repeat(auto-fit, minmax(200px, 1fr))"><div>Three</div></div>')
+    fixed, fluid = content.xpath("./div")
+    assert "grid-template-columns" not in fixed.get("style") and "gap" in fixed.get("style")
+    assert "auto-fit" in fluid.get("style")
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("#ffffff", "#666666"),  # white on yellow: 1.1:1; as dark as it must be to read, and no more
+    ("#1f2933", "#1f2933"),  # reads: as written
+])
+def test_words_the_post_coloured_read_on_their_own_background(site, written, shown):
+    content, _ = render_body(site, f'<span style="color: {written}; background-color: #ffeb3b">'
+                                   'Beta</span> features.')
+    style = content.find(".//span").get("style").replace(" ", "")
+    [colour] = re.findall(r"(?:^|;)color:(#[0-9a-f]{6})", style)
+    assert colour == shown
+    assert contrast(parse_colour(colour), (0xff, 0xeb, 0x3b)) >= 4.5

@@ -21,7 +21,10 @@
   on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
   rules. Its words wrap: ``white-space:nowrap`` on a line of 25 characters or more (a theme
   shortcode's) is ``normal``, and ``pre`` is ``pre-wrap``, which keeps its line breaks (a poem);
-  a code block scrolls or wraps by its own rules.
+  a ``<pre>`` the post writes ``white-space:pre`` wraps as Markdown's code blocks do (it
+  scrolled, and a reader on a keyboard could not reach it). Grid columns the post sizes in
+  pixels (``grid-template-columns: 300px 300px``) go: its cells stack, as in the clients that
+  read no grid.
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
@@ -72,6 +75,9 @@ _UNWRAPPED = re.compile(r"(\bwhite-space\s*:\s*)(nowrap|pre)(\s*(?:!important\s*
                         re.IGNORECASE)
 _WRAPPED = {"nowrap": "normal", "pre": "pre-wrap"}
 _UNWRAPPED_LENGTH = 25  # characters: a line this long is wider than some phones' column
+# Grid columns of a fixed width in pixels (not ones that fit themselves to the screen).
+_FIXED_GRID = re.compile(r"\s*grid-template-columns\s*:(?![^;]*auto-(?:fit|fill))[^;]*[0-9]px",
+                         re.IGNORECASE)
 # Sized by rules of their own: images and videos (fluid), tables (they scroll).
 _SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
                     "col", "colgroup"})
@@ -169,8 +175,12 @@ def _task_item(item: lxml.html.HtmlElement) -> None:
 
 def _fit_column(box: lxml.html.HtmlElement) -> None:
     """``box`` never wider than the column: a width in pixels capped at 100% (padding inside),
-    a minimum width dropped (``min-width`` wins over ``max-width``)."""
-    declarations = [declaration for declaration in box.get("style").split(";") if declaration.strip()]
+    a minimum width dropped (``min-width`` wins over ``max-width``), grid columns in pixels
+    dropped."""
+    declarations = [declaration for declaration in box.get("style").split(";")
+                    if declaration.strip() and not _FIXED_GRID.match(declaration)]
+    if len(declarations) < len([part for part in box.get("style").split(";") if part.strip()]):
+        box.set("style", "; ".join(part.strip() for part in declarations))
     fixed = any(_PIXEL_WIDTH.match(declaration) for declaration in declarations)
     if not fixed and not any(_MIN_WIDTH.match(declaration) for declaration in declarations):
         return
@@ -182,9 +192,11 @@ def _fit_column(box: lxml.html.HtmlElement) -> None:
 def _wrap_lines(box: lxml.html.HtmlElement) -> None:
     """``box``'s words wrapping, if its style keeps a line of :data:`_UNWRAPPED_LENGTH`
     characters or more on one; code keeps its own."""
-    if box.tag in _UNBROKEN or len(box.text_content().strip()) < _UNWRAPPED_LENGTH:
+    if (box.tag in _UNBROKEN and box.tag != "pre") or len(box.text_content().strip()) < _UNWRAPPED_LENGTH:
         return
-    box.set("style", _UNWRAPPED.sub(lambda m: m[1] + _WRAPPED[m[2].lower()] + m[3], box.get("style")))
+    box.set("style", _UNWRAPPED.sub(
+        lambda m: m[1] + ("pre-wrap" if box.tag == "pre" else _WRAPPED[m[2].lower()]) + m[3],
+        box.get("style")))
 
 
 def _alert_label(quote: lxml.html.HtmlElement) -> None:
