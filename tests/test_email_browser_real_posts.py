@@ -137,7 +137,8 @@ def test_the_text_part_reads_well_and_the_html_part_escapes_gmails_clip(emails):
     assert "      - and the last good reading\n        - and a link to the raw data" in text
     assert "> — Mira, harbour office" in text
     assert ("See the old post <https://blog.example.com/posts/tide-scraper/> and the\n"
-            "station docs <https://data.example.net/docs>.") in text
+            "station docs <https://data.example.net/docs>. Questions go to\n"
+            "<mailto:harbour-office@example.net> or\n<https://www.example.net/harbour/>.") in text
     # An address written out shows once, whole; the footnote comes last, after its mark.
     assert text.count("harbour-north-full-resolution-readings-with-quality-flags.csv") == 1
     body, footnotes = text.split("\n* * *\n\n1. Mostly because")

@@ -46,7 +46,7 @@ _OWN_COLOURS = "own-colours"
 _OWN_BACKGROUNDS = frozenset({"pre", "code", "th", "mark", "kbd", "img"})
 # The card text sits on in each scheme (email.css: .container) and the contrast it needs.
 LIGHT_CARD, DARK_CARD, READABLE = (253, 252, 250), (38, 37, 34), 4.5
-_CARD_ITSELF = 1.05  # a contrast under which text is coloured like the card, not faint
+_CARD_ITSELF = 1.05  # a contrast under which text is coloured like the card (or box), not faint
 _DARK_INK = "dark-ink-"
 _DARK_INK_CLASS = re.compile(r"\bdark-ink-([0-9a-f]{6})\b")
 
@@ -124,8 +124,8 @@ def _readable_in_its_box(element: lxml.html.HtmlElement, declarations: list[str]
     (``<span style="color:#fff; background:#ff0">``: 1.1:1), where that is one colour; the box
     keeps both in either scheme, so one answer serves both."""
     background = _box_background(element)
-    if background is None or contrast(colour, background) >= READABLE:
-        return
+    if background is None or not _CARD_ITSELF <= contrast(colour, background) < READABLE:
+        return  # as it is: it reads, or is coloured like its box (hidden: check's to report)
     readable = hex_colour(readable_on(colour, background, READABLE))
     if found:
         index, match = found[-1]
