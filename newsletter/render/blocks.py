@@ -191,7 +191,8 @@ def _fit_column(box: lxml.html.HtmlElement) -> None:
 
 def _wrap_lines(box: lxml.html.HtmlElement) -> None:
     """``box``'s words wrapping, if its style keeps a line of :data:`_UNWRAPPED_LENGTH`
-    characters or more on one; code keeps its own."""
+    characters or more on one; a ``<pre>`` wrapping as Markdown's code blocks do, and code
+    spans as they are."""
     if (box.tag in _UNBROKEN and box.tag != "pre") or len(box.text_content().strip()) < _UNWRAPPED_LENGTH:
         return
     box.set("style", _UNWRAPPED.sub(
