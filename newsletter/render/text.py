@@ -39,6 +39,9 @@ _JOINER, _SKIN_TONES = "\u200d", range(0x1F3FB, 0x1F400)
 # No character below U+1100 is wide. (Not a pattern: re compiles [\u1100-\U0010ffff] into a
 # 65,536-entry table, 54 million instructions of every process that imports this module.)
 _FIRST_MAYBE_WIDE = "\u1100"
+# What a link's words may leave off its address and still be it: the scheme, "www.", a
+# trailing "/" ("example.com" for https://www.example.com/, an address for its mailto:).
+_ADDRESS_DRESSING = re.compile(r"^(?:(?:https?://)?www\.|https?://|mailto:)|/$", re.IGNORECASE)
 _STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
@@ -254,7 +257,9 @@ def _inline(element: lxml.html.HtmlElement) -> str:
     if not href or href.startswith("#"):
         return label
     label = _collapse(label).strip()
-    return f"<{href}>" if label in ("", href) else f"{label} <{href}>"
+    if _ADDRESS_DRESSING.sub("", label) == _ADDRESS_DRESSING.sub("", href):
+        return f"<{href}>"  # the address twice, "jane@example.com <mailto:jane@example.com>"
+    return f"<{href}>" if not label else f"{label} <{href}>"
 
 
 def _one_line(text: str) -> str:
