@@ -187,7 +187,7 @@ def test_a_typo_of_a_reader_who_left_or_of_a_big_list_is_recorded_as_before(site
     assert left.exit_code == 0 and "recorded as unsubscribed" in left.output
     import importlib
 
-    near = importlib.import_module("newsletter.subscribers.near_readers")
+    near = importlib.import_module("newsletter.subscribers.typo_hints")
     monkeypatch.setattr(near, "NEAR_LIST_LIMIT", 4)  # the example list has 5 readers
     big = invoke(site, "subscribers", "remove", "grcae@example.org")
     assert big.exit_code == 0 and "did you mean" not in big.output

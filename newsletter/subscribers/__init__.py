@@ -13,7 +13,7 @@ _ON_FIRST_USE = {"ACTIVE_AGAIN": "adding", "ADDED": "adding", "UPDATED": "adding
                  "export_readers": "export",
                  "BackgroundFolder": "folding", "fold_journal": "folding",
                  "ImportOptions": "imports", "ImportSummary": "imports", "import_file": "imports",
-                 "near_readers": "near_readers",
+                 "near_readers": "typo_hints",
                  "open_store": "interface", "ReaderStore": "interface",
                  "PostgresStore": "postgres_store", "current_roster": "roster",
                  "fresh_roster": "roster", "Roster": "roster", "LEFT": "rows", "Status": "rows",
