@@ -183,8 +183,10 @@ class Ledger:
         return any(self.get_meta(prefix + post_id) is not None
                    for prefix in (PENDING_PREFIX, RUNNING_PREFIX))
 
-    def clear_pending(self, post_id: str) -> None:
-        """After a run that walked the whole list and left nobody pending (see may_have_pending)."""
+    def clear_pending(self, post_id: str, whatever_is_pending: bool = False) -> None:
+        """After a run that walked the whole list and left nobody pending (see may_have_pending;
+        ``whatever_is_pending``: the welcome series resumes its own readers). One sender at a
+        time here (the site's lock): none can put readers back meanwhile, as on PostgreSQL."""
         self.delete_meta(PENDING_PREFIX + post_id)
 
     def _flag_pending(self, post_id: str) -> None:

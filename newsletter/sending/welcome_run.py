@@ -107,7 +107,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
                 if ledger.get_meta(FINISHED_KEY.format(post_id=post.id)):
                     # Readers left pending here are the series' to resume, not a reason to
                     # walk the finished broadcast's whole list again.
-                    ledger.clear_pending(post.id)
+                    ledger.clear_pending(post.id, whatever_is_pending=True)
                 run.outcomes.append(WelcomeOutcome(post, report, warnings))
                 if report.stopped or report.limit_reached:
                     break
