@@ -54,6 +54,7 @@ def test_a_sender_ending_after_the_other_put_readers_back_leaves_them_for_send_d
         assert sorted(out.count("pending 10") for out, _ in outputs) == [0, 1], outputs
         assert len(fake.accepted) == 10
         resumed = run_cli(site, "send", "--due", env=provider_environ("postmark"))
+        again = run_cli(site, "send", "--due", env=provider_environ("postmark"))
     finally:
         fake.close()
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
@@ -61,3 +62,5 @@ def test_a_sender_ending_after_the_other_put_readers_back_leaves_them_for_send_d
     assert sorted(fake.accepted) == sorted(addresses)
     assert set(fake.accepted.values()) == {1}  # nobody twice
     assert set(ledger(pg_url).values()) == {"sent"}
+    # The resumed run, alone, left nobody pending: the post is not resumed again.
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")

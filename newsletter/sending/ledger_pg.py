@@ -21,6 +21,7 @@ another puts a failed batch back never removes the flag that batch needs.
 
 from __future__ import annotations
 
+import secrets
 from contextlib import contextmanager, nullcontext
 from typing import Iterable, Iterator, Sequence
 
@@ -56,6 +57,8 @@ class PostgresLedger(LedgerRuns):
         # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
         # of those claimed here, until their result: both then go by primary key, not address.
         self._held: dict[tuple[str, str], int] = {}
+        # post -> its `pending:` flag as this ledger's run began or last set it (flag_pending)
+        self._vouched: dict[str, str | None] = {}
         self._in_flight: dict[tuple[str, str], int] = {}
 
     def close(self) -> None:
@@ -93,16 +96,25 @@ class PostgresLedger(LedgerRuns):
 
     def clear_pending(self, post_id: str, whatever_is_pending: bool = False) -> None:
         """Remove the post's flag after a run that walked its whole list, unless a reader
-        still active is pending (another sender put a batch back: the check and the removal
-        under :data:`FLAG`, which every flag's setter takes); ``whatever_is_pending``: even
-        then (the welcome series resumes its own readers)."""
+        still active is pending: another sender may have put a batch back behind this run's
+        walk. Looked for only when the flag changed since this run began other than by this
+        run's own writes (:meth:`flag_pending`): a pass over the post's rows (about a second
+        at a million). Decided under :data:`FLAG`, which every flag's setter takes;
+        ``whatever_is_pending``: removed even then (the welcome series resumes its own)."""
+        key = PENDING_PREFIX + post_id
         with self.atomic():
             self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (FLAG,))
-            self.db.execute(
-                "DELETE FROM ledger_meta WHERE key = %s AND (%s OR NOT EXISTS (SELECT 1 "
-                "FROM deliveries d JOIN subscribers s ON s.key = d.address WHERE d.post_id "
-                "= %s AND d.state = 'pending' AND s.status = ANY(%s)))",
-                (PENDING_PREFIX + post_id, whatever_is_pending, post_id, ACTIVE))
+            flag = self.get_meta(key)
+            if flag is None or not (whatever_is_pending or self._vouched.get(post_id) == flag
+                                    or not self._active_pending(post_id)):
+                return
+            self.delete_meta(key)
+
+    def _active_pending(self, post_id: str) -> bool:
+        return self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM deliveries d JOIN subscribers s ON s.key = "
+            "d.address WHERE d.post_id = %s AND d.state = 'pending' AND s.status = ANY(%s))",
+            (post_id, ACTIVE)).fetchone()[0]
 
     @contextmanager
     def putting_back(self, post_id: str) -> Iterator[None]:
@@ -114,9 +126,16 @@ class PostgresLedger(LedgerRuns):
 
     def flag_pending(self, post_id: str) -> None:
         """Flag the post for `send --due`, in the enclosing transaction that makes rows of it
-        ``pending`` (:meth:`putting_back`)."""
+        ``pending``. Each flag is a value of its own: this run vouches for the flag it set
+        only while it replaced one it vouched for too (the one there as it began, or its own
+        last), not one another sender set since."""
+        key, flag = PENDING_PREFIX + post_id, f"{ledger_time()} {secrets.token_hex(8)}"
         self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (FLAG,))
-        self.set_meta(PENDING_PREFIX + post_id, ledger_time())
+        if post_id in self._vouched and self._vouched[post_id] == self.get_meta(key):
+            self._vouched[post_id] = flag
+        else:
+            self._vouched.pop(post_id, None)
+        self.set_meta(key, flag)
 
     def requeue(self, post_id: str, state: State) -> int:
         with self.putting_back(post_id):
