@@ -5,6 +5,11 @@ root (as CI does): there a folder is bind-mounted read-only over itself, and a f
 tiny tmpfs mounted over a folder (both need CAP_SYS_ADMIN, which root has outside a locked-down
 container). Run as another user, ``chmod`` makes a folder read-only, and a tiny disk is not
 available: such a test is skipped there, and fails under CI, where it must run.
+
+A file made read-only by its mode alone (``chmod 444`` in a writable folder) is read-only for
+root only without the capability that overrides file modes: :func:`run_cli_as_owner` runs the
+CLI so (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), and the kernel then checks
+each file's mode for its owner, as for any user.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -69,3 +75,19 @@ def tiny_disk(folder: Path, kilobytes: int) -> Iterator[Path]:
         _unmount(folder)
         shutil.copytree(kept, folder, dirs_exist_ok=True)
         shutil.rmtree(kept)
+
+
+# What lets root write a file whatever its mode; without them root is its files' owner.
+MODE_OVERRIDES = "-dac_override,-dac_read_search"
+
+
+def run_cli_as_owner(site: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The real CLI against ``site``, held to the files' modes even when the suite runs as
+    root."""
+    command = [sys.executable, "-m", "newsletter", "--site", str(site), *args]
+    if _as_root():
+        if shutil.which("setpriv") is None:
+            missing("setpriv (util-linux) is needed to run as root held to file modes")
+        command = ["setpriv", f"--bounding-set={MODE_OVERRIDES}",
+                   f"--inh-caps={MODE_OVERRIDES}", *command]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)

@@ -192,8 +192,8 @@ def jekyll_site(root: Path) -> Expected:
         "_posts/2024-04-01-unpublished.md": ("---\ntitle: Not Yet\npublished: false\n---\n\n"
                                              "Later.\n"),
         "_posts/notes.md": "---\ntitle: Notes\n---\n\nJekyll skips this file.\n",
-        "_posts/2024-01-25-tide-table.html": ("---\ntitle: Tide Table\n---\n<table>\n  <tr>"
-                                              "<td>High</td><td>07:10</td></tr>\n</table>\n"),
+        "_posts/2024-01-25-tide-table.textile": ("---\ntitle: Tide Table\n---\n"
+                                                 "|_. High|07:10|\n"),
         "_posts/2024-01-20-moved-house.md": ("---\ntitle: Moved House\nredirect_to: "
                                             "https://elsewhere.example.net/knots/\n---\n\n"
                                             "This log lives elsewhere now.\n"),
@@ -215,7 +215,7 @@ def jekyll_site(root: Path) -> Expected:
         "/about": ("page", f"{site}/about/"),
         "/index": ("page", f"{site}/"),
     }, images={"/2024-02-10-nets-and-knots": 2, "/2024-03-01-mending-day": 1,
-               "/2024-03-15-the-tide": 1}, not_read=["_posts/2024-01-25-tide-table.html"])
+               "/2024-03-15-the-tide": 1}, not_read=["_posts/2024-01-25-tide-table.textile"])
 
 
 def eleventy_site(root: Path) -> Expected:

@@ -153,7 +153,7 @@ def test_a_blog_served_under_a_base_path_keeps_it_when_the_writer_fills_in_the_h
 
 
 @pytest.mark.parametrize("generator, file, markup", [
-    ("jekyll", "_posts/2024-01-25-tide-table.html", "HTML"),
+    ("jekyll", "_posts/2024-01-25-tide-table.textile", "Textile"),
     ("nikola", "posts/press-notes.html", "HTML")])
 def test_a_post_in_another_markup_is_named_by_init_and_posts(tmp_path, generator, file, markup):
     root, _ = make_blog(tmp_path, generator)

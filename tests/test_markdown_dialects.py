@@ -106,7 +106,7 @@ def test_bare_addresses_are_links_where_the_generator_links_them(name, linked):
     hrefs = [link.get("href") for link in root.iter("a")]
     assert hrefs == (["http://www.example.com", "https://example.org/a"] if linked else [])
     assert fragment_to_text(root) == (
-        "See www.example.com <http://www.example.com> and\n<https://example.org/a>." if linked
+        "See <http://www.example.com> and <https://example.org/a>." if linked
         else "See www.example.com and https://example.org/a.")
 
 

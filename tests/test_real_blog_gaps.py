@@ -10,17 +10,21 @@ import json
 from conftest import invoke
 from generator_sites import fill_in_settings, picture, write_files
 
-BLOWFISH_DISPLAY = """{{< stat value="12" label="Herons counted" >}}
+BLOWFISH_DISPLAY = """{{< stats >}}
+  {{< stat value="12" label="Herons *counted*" >}}
+  {{< stat value="3" label="Otters" >}}Seen at dusk.{{< /stat >}}
+{{< /stats >}}
 
 {{< steps >}}
-Walk to the hide.
+{{< step number="1" title="Walk to the hide" >}}
+Quietly, **before** dawn.
+{{< /step >}}
 {{< /steps >}}
 
 {{< marquee speed="20" >}}
-Reeds, water, sky.
+  {{< marquee-item href="https://reeds.example.org/" icon="/reed.svg" >}}Reeds{{< /marquee-item >}}
+  {{< marquee-item >}}Water, sky{{< /marquee-item >}}
 {{< /marquee >}}
-
-{{< slider images="/img/dawn.jpg" >}}
 """
 
 
@@ -40,11 +44,13 @@ def checked_email(root, name: str, exit_code: int = 0) -> tuple[str, str]:
     return (folder / "email.txt").read_text(), (folder / "email.html").read_text()
 
 
-def test_a_static_mount_replaces_static_and_blowfish_display_shortcodes_are_warned(tmp_path):
+def test_a_static_mount_replaces_static_and_blowfish_display_shortcodes_show(tmp_path):
     """gohugo.io/configuration/module/#mounts: once a mount targets static, Hugo serves no
     default static/ unless a mount names it again. A picture left in static/ is one the blog
-    does not serve (image-missing); one in the mounted folder is in the email. Blowfish's stat,
-    steps, marquee and slider are warned, each at its line, and the post still goes out."""
+    does not serve (image-missing); one in the mounted folder is in the email. Blowfish's
+    stats, steps and marquee were warned and showed only their words: each stat is its value
+    in bold and its label, each step its number and title in bold over its words, each marquee
+    item its words linked to its href; its slider the bundle's pictures its pattern matches."""
     root = ready_site(write_files(tmp_path / "fen", {
         "hugo.toml": ('baseURL = "https://fen.example.org/"\ntitle = "Fen Log"\n'
                       'theme = "blowfish"\n'
@@ -56,16 +62,19 @@ def test_a_static_mount_replaces_static_and_blowfish_display_shortcodes_are_warn
                                   "![Dawn](/img/dawn.jpg)\n\n" + BLOWFISH_DISPLAY),
         "content/posts/dusk.md": ("---\ntitle: Dusk\ndate: 2025-04-03\n"
                                   "description: An evening.\n---\n\n![Dusk](/img/dusk.jpg)\n"),
+        "content/posts/reeds/index.md": ("---\ntitle: Reeds\ndate: 2025-04-04\ndescription: "
+                                         "Reeds.\n---\n\n"
+                                         '{{< slider pattern="slides/*.jpg" id="r" >}}\n'),
+        "content/posts/reeds/slides/a.jpg": picture((90, 150, 90)),
+        "content/posts/reeds/slides/b.png": picture((90, 90, 150), "PNG"),
     }))
-    checked = invoke(root, "check", "/posts/hide")
-    assert checked.exit_code == 1, checked.output  # warnings only
-    for line, name in ((9, "stat"), (11, "steps"), (15, "marquee"), (19, "slider")):
-        assert f"content/posts/hide.md:{line}: template-degraded" in checked.output, name
-        assert f"shortcode {name}" in checked.output
-    assert invoke(root, "preview", "/posts/hide").exit_code == 0
-    html = (root / "preview/hide/email.html").read_text()
-    assert 'alt="Dawn"' in html
-    assert "Walk to the hide." in html and "Reeds, water, sky." in html
+    text, html = checked_email(root, "/posts/hide")  # nothing to warn of
+    assert ("12 Herons counted\n\n3 Otters\n\nSeen at dusk.\n\n1. Walk to the hide\n\n"
+            "Quietly, before dawn.\n\nReeds <https://reeds.example.org/>\n\nWater, sky\n") in text
+    assert "<strong>12</strong> Herons <em>counted</em>" in html and 'alt="Dawn"' in html
+    assert "<strong>1. Walk to the hide</strong>" in html and "reed.svg" not in html
+    assert invoke(root, "preview", "/posts/reeds").exit_code == 0
+    assert (root / "preview/reeds/email.html").read_text().count("<img") == 1  # a.jpg only
     missing = invoke(root, "check", "/posts/dusk")
     assert missing.exit_code == 2, missing.output
     assert "content/posts/dusk.md:7: image-missing" in missing.output

@@ -3,7 +3,7 @@ YouTube's and Vimeo's players are links to the video in the email, ``render/play
 ``<script>``, a form. Gmail, Outlook and Apple Mail drop them, so the reader sees a gap where
 the blog shows them: an error, at the element's line. Not
 for a script that shows nothing (a data block, such as a recipe's or an article's
-``application/ld+json``), nor for the script of a post embedded from X, Instagram, Bluesky or
+``application/ld+json``; blogdown's ``header-attrs.js``), nor for the script of a post embedded from X, Instagram, Bluesky or
 Mastodon, which follows the quote that readers without it see. ``<video>``
 and ``<audio>`` play in Apple Mail only (elsewhere their fallback content shows): a warning. An
 inline ``<svg>`` shows there only too, with nothing in its place elsewhere: an error, as an SVG
@@ -97,9 +97,13 @@ def _leaves_a_gap(script) -> bool:
     """Whether a ``<script>`` shows something on the blog that the email would lack: not a data
     block (a type that is not JavaScript, HTML's rule), nor an embed's script after its quote,
     nor X's widget script after the link it turns into a timeline or a button (``<a
-    class="twitter-timeline" href="...">``, ``twitter-grid``...): readers get the link."""
+    class="twitter-timeline" href="...">``, ``twitter-grid``...): readers get the link; nor the
+    script R Markdown puts atop every blogdown post, header-attrs.js, which only moves the
+    attributes of its headings."""
     kind = (script.get("type") or "").split(";")[0].strip().lower()
     runs = kind in ("", "module") or "javascript" in kind or "ecmascript" in kind
+    if (script.get("src") or "").rstrip().endswith("/header-attrs.js"):
+        return False
     before = script.getprevious()
     widget_link = before is not None and before.tag == "a" and bool(before.get("href")) and any(
         name.startswith("twitter-") for name in (before.get("class") or "").split())

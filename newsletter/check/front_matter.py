@@ -1,12 +1,12 @@
-"""Findings about the post itself: its dates against the schedule, its description, its subject,
-its button's label."""
+"""Findings about the post itself: its address, its dates against the schedule, its description,
+its subject, its button's label."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from newsletter.check.findings import Finding, warning
+from newsletter.check.findings import Finding, error, warning
 from newsletter.render import columns
 
 if TYPE_CHECKING:
@@ -24,7 +24,22 @@ BUTTON_LABEL_MAX = 24
 
 def front_matter_findings(context: CheckContext) -> list[Finding]:
     """Dates, description and subject of the post."""
-    return [*_dates(context), *_description(context), *_subject(context), *_button(context)]
+    return [*_address(context), *_dates(context), *_description(context), *_subject(context),
+            *_button(context)]
+
+
+def _address(context: CheckContext) -> list[Finding]:
+    """An address with a query (``url: /?p=19``, as WordPress exports keep a post that had no
+    permalink): the blog writes the page to a folder named ``?p=19`` that no link reaches, and
+    the link shows the home page, where "Read online" would take every reader."""
+    post = context.post
+    if "?" not in post.url:
+        return []
+    key = next((key for key in ("url", "permalink") if key in post.front_matter), "title")
+    return [error("post-address-query", context.sources.post.key_where(key),
+                  f"the post's address {post.url} holds a query (?): that link shows the "
+                  "home page, not the post",
+                  f"give the post a path of its own ({key}: /{post.name}/)")]
 
 
 def _dates(context: CheckContext) -> list[Finding]:

@@ -53,12 +53,20 @@ def _skipped_levels(context: CheckContext) -> list[Finding]:
             found.append(warning(
                 "heading-skip", source.where(None if at is None else source.line_at(at)),
                 f"the heading \"{text}\" is level {level} under a level "
-                f"{above}{' (the title)' if above == 1 else ''}: screen readers list headings by "
-                "level, and level " + " and ".join(map(str, range(above + 1, level))) + " is missing",
+                f"{above}{' (the title)' if above == 1 else ''}: screen readers list the blog's "
+                f"headings by level, and {_missing_levels(above, level)}",
                 f"write it with {'#' * (above + 1)} (<h{above + 1}>), one level under the heading "
                 "before it"))
         above = level
     return found
+
+
+def _missing_levels(above: int, level: int) -> str:
+    """"level 2 is missing", "levels 2 and 3 are missing" between ``above`` and ``level``."""
+    missing = list(map(str, range(above + 1, level)))
+    if len(missing) == 1:
+        return f"level {missing[0]} is missing"
+    return f"levels {', '.join(missing[:-1])} and {missing[-1]} are missing"
 
 
 def _vague_links(links: list[LinkUse]) -> list[Finding]:

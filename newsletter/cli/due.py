@@ -12,7 +12,8 @@ import os
 
 import click
 
-from newsletter.cli.echo import counted, echo_findings, limit_line, readers, warn_skipped_rows
+from newsletter.cli.echo import (counted, echo_findings, limit_line, note_unfinished, readers,
+                                 shown_title, warn_skipped_rows)
 from newsletter.errors import InputError
 
 
@@ -103,7 +104,7 @@ def _print_run(settings, run) -> None:
         resumed = " (resumed an unfinished run)" if outcome.item.resume else ""
         sent = outcome.report.sent
         if sent or not outcome.problem:  # never "Sent ... to 0 readers" beside an error
-            click.echo(f"Sent {post.id} \"{post.title}\" to {readers(sent)}{resumed}.")
+            click.echo(f"Sent {post.id} \"{shown_title(post)}\" to {readers(sent)}{resumed}.")
         if outcome.problem:
             nothing = "" if sent else "nothing sent: "
             click.echo(f"error: {post.id}: {nothing}{outcome.problem}; "
@@ -121,8 +122,9 @@ def _print_run(settings, run) -> None:
 def _renamed_words(renamed) -> str:
     """Why a post is taken as a sent post renamed, and how to send it anyway."""
     post = renamed.post
-    return (f"{post.id} \"{post.title}\" is {renamed.sent_as}, sent before, under a new file "
-            f"name or slug (the same {renamed.same}); `newsletter send {post.name}` sends it on purpose")
+    return (f"{post.id} \"{shown_title(post)}\" is {renamed.sent_as}, sent before, under a "
+            f"new file name or slug (the same {renamed.same}); `newsletter send {post.name}` "
+            "sends it on purpose")
 
 
 def _sent_any(run) -> bool:
@@ -138,7 +140,7 @@ def _print_welcome(welcome) -> None:
         post, report = outcome.post, outcome.report
         echo_findings(outcome.warnings)
         if report.sent or not outcome.problem:
-            click.echo(f"Welcome series: sent {post.id} \"{post.title}\" to "
+            click.echo(f"Welcome series: sent {post.id} \"{shown_title(post)}\" to "
                        f"{readers(report.sent)}.")
         if outcome.problem:
             click.echo(f"error: welcome series: {post.id}: {outcome.problem}; "
@@ -152,7 +154,7 @@ def _refuse_over_cap(settings, plan) -> None:
                f"(or raise max_posts_per_run, or move [schedule] since):", err=True)
     for item in plan.new:
         click.echo(f"  newsletter send {item.post.id}    # {_when(item.post.date, settings)}  "
-                   f"{item.post.title}", err=True)
+                   f"{shown_title(item.post)}", err=True)
 
 
 def _report_broken(plan) -> None:
@@ -162,9 +164,12 @@ def _report_broken(plan) -> None:
 
 def _show_plan(settings, plan, previews) -> int:
     """--dry-run: what a run at plan.now would send, and what would stop it; 1 if anything would."""
+    from newsletter.sending import unfinished_on_site
+
     click.echo(f"Schedule at {_when(plan.now, settings)}, sending posts dated from "
                f"{_when(plan.since, settings)}"
                f"{' (first run: this would be recorded as since)' if plan.first_run else ''}.")
+    note_unfinished(unfinished_on_site(settings))  # a read-only site: left for a writable run
     cap = settings.schedule.max_posts_per_run
     over_cap = len(plan.new) > cap  # then a run sends none of them
     for preview in previews:
@@ -172,7 +177,7 @@ def _show_plan(settings, plan, previews) -> int:
         action = "would resume" if item.resume else "would send"
         if preview.broken or over_cap:
             action = "would NOT send"
-        click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
+        click.echo(f"  {action} {item.post.id} \"{shown_title(item.post)}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
         if item.resume:
             _show_in_doubt(settings, item.post)
@@ -227,7 +232,7 @@ def _show_welcome_plan(settings, now: dt.datetime, broadcasting: set[str]
             continue
         _, _, problem = prepare_welcome(settings, post, now)  # a draft, a post for some tags
         click.echo(f"  would {'NOT ' if problem else ''}send welcome post {post.id} "
-                   f"\"{post.title}\" to {readers(due_now)} ({waiting} more waiting for it)")
+                   f"\"{shown_title(post)}\" to {readers(due_now)} ({waiting} more waiting for it)")
         if problem:
             broken.append(problem)
         else:

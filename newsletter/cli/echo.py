@@ -15,6 +15,18 @@ def warn_skipped_rows(problems: list, shown: int = 5) -> None:
                    "`newsletter subscribers check` lists them", err=True)
 
 
+def shown_title(post) -> str:
+    """The post's title as its subject shows it: a title written in Markdown (``*Why* I
+    left``, which So Simple and Minimal Mistakes print as emphasis) in words, no asterisks."""
+    from newsletter.posts import MARKDOWN_SYNTAX
+
+    if not MARKDOWN_SYNTAX.search(post.title):
+        return post.title  # no need to load the Markdown renderer
+    from newsletter.render import title_words
+
+    return title_words(post)
+
+
 def readers(count: int) -> str:
     """"1 reader", "2 readers"."""
     return counted(count, "reader")
@@ -61,3 +73,12 @@ def empty_list(store, tags: tuple[str, ...]) -> str:
         found = f"no active subscriber in {where} ({names})"
     return (f"error: the list is empty: {found}; nothing sent. Add readers with `newsletter "
             "subscribers add EMAIL` or `newsletter subscribers import FILE`.")
+
+
+def note_unfinished(unfinished: dict[str, int]) -> None:
+    """On a read-only site: the runs that died, which a command there cannot put in doubt
+    (sending/unfinished.py), and where to finish them."""
+    for post_id, count in unfinished.items():
+        click.echo(f"note: a run of {post_id} ended without finishing ({count} message(s) on "
+                   "their way, shown in doubt); .newsletter/ cannot be written here: run "
+                   "`newsletter status` where it can be to finish it", err=True)

@@ -9,6 +9,7 @@ import re
 import click
 
 from newsletter.cli import pass_site
+from newsletter.cli.echo import note_unfinished, shown_title
 
 # `posts --json` statuses (docs/generators.md#newsletter-posts-json): the ledger's and the schedule's
 # words, and the class of a post nothing was sent of; an unpublished kind reads as "draft"
@@ -40,6 +41,7 @@ def posts(site, as_json: bool) -> None:
     unread = _unread(settings)
     now = dt.datetime.now(dt.timezone.utc)
     report = ledger_report(settings, {post.id: post.newsletter_tags for post in found})
+    note_unfinished(report.unfinished)
     since = since_of(settings)
     ordered = newest_first(found)
     held = held_back(settings, found, now)
@@ -69,7 +71,7 @@ def posts(site, as_json: bool) -> None:
 def _print_table(settings, ordered, words, errors) -> None:
     rows = [(status,
              post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
-             post.id, post.title)
+             post.id, shown_title(post))
             for post, status in zip(ordered, words)]
     if rows:
         header = ("STATUS", "DATE", "SLUG", "TITLE")
@@ -105,8 +107,8 @@ def _as_json(settings, post, kind: str) -> dict:
 
 
 def _unread(settings) -> list[tuple[str, str]]:
-    """(file, why) of each post file in a markup newsletter does not read (Pelican's .rst,
-    Jekyll's .html posts): listed, so none is left out without a word."""
+    """(file, why) of each post file in a markup newsletter does not read (Hugo's .adoc,
+    Jekyll's .textile posts): listed, so none is left out without a word."""
     from newsletter.generators import UNREAD_MARKUPS, site_layout
     from newsletter.posts import site_relative
 

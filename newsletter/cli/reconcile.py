@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 
 import click
 
@@ -32,7 +33,7 @@ def reconcile(site: Site, post: str | None, dry_run: bool, as_json: bool,
     safe to interrupt and run again. Exits 1 while readers stay in doubt.
     """
     from newsletter.posts import load_posts
-    from newsletter.sending import Ledger, posts_in_doubt, site_lock
+    from newsletter.sending import Ledger, posts_in_doubt, site_lock, writable_ledger
     from newsletter.sending import reconcile_posts
 
     settings = site.settings
@@ -47,7 +48,9 @@ def reconcile(site: Site, post: str | None, dry_run: bool, as_json: bool,
             from newsletter.cli.status import _post_id
 
             post_ids = [_post_id(ledger, load_posts(settings)[0], post)]
-    with site_lock(settings), Ledger.open(settings) as ledger:
+    # A dry run on a read-only site (nobody can send there) reads without the lock it cannot take.
+    looking = dry_run and not settings.store_url and not writable_ledger(settings)
+    with nullcontext() if looking else site_lock(settings), Ledger.open(settings) as ledger:
         if settings.store_url:  # PostgreSQL: no lock file, one run on every host
             ledger.take_due_lock()
         if not dry_run:

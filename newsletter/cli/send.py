@@ -9,7 +9,7 @@ from collections import Counter
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
+from newsletter.cli.echo import counted, echo_findings, empty_list, shown_title, warn_skipped_rows
 from newsletter.cli.progress import ProgressLine
 from newsletter.cli.tags import one_tag_each
 from newsletter.cli.send_summary import (
@@ -172,11 +172,12 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         send_post,
         settled_states,
         site_lock,
+        unfinished_on_site,
     )
     from newsletter.subscribers import open_store
 
     # Before counting: a dead run's batches are in doubt, and must be reported as such.
-    recovered = recover_dead_runs(settings) or 0
+    recovered = recover_dead_runs(settings, writing=not dry_run) or 0
     store = open_store(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
@@ -194,7 +195,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         if existing:
             existing.close()
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
-    note_recovered(recovered, post)
+    note_recovered(recovered, post, unfinished_on_site(settings))
     provider_name = settings.provider.name
     if total == 0 and count_active(store, tags) == 0:  # not "everyone has it": nobody is there
         click.echo(empty_list(store, tags), err=True)
@@ -206,7 +207,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         return 1 if recovered or earlier[State.IN_DOUBT] else 0
     warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
-    click.echo(f"Post:       {post.title} ({post.id})")
+    click.echo(f"Post:       {shown_title(post)} ({post.id})")
     click.echo(f"Subject:    {email.subject}")
     counted_as = "counted as they are sent" if total is None else str(total)
     click.echo(f"Recipients: {counted_as}" + (f" (tagged {', '.join(tags)})" if tags else ""))

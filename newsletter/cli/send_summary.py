@@ -13,6 +13,8 @@ import shlex
 
 import click
 
+from newsletter.cli.echo import note_unfinished
+
 
 def send_exit_code(report, recovered: int, left) -> int:
     """0 when every reader was reached, or the rest wait for a sending limit; 1 when readers
@@ -116,7 +118,10 @@ def print_dry_run(settings, post, total: int | None, earlier) -> None:
         budget.close()
 
 
-def note_recovered(recovered: int, post) -> None:
+def note_recovered(recovered: int, post, unfinished: dict[str, int] | None = None) -> None:
+    """The readers a dead run left in doubt; on a read-only site (``unfinished``), the runs
+    that died, which only a run that can write puts in doubt."""
+    note_unfinished(unfinished or {})
     if recovered:
         click.echo(f"An earlier run was interrupted with {recovered} message(s) on their "
                    f"way: they are now in doubt, not resent (see `newsletter status {post.name}`).")

@@ -9,7 +9,7 @@ import json
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import warn_skipped_rows
+from newsletter.cli.echo import note_unfinished, warn_skipped_rows
 
 
 @click.command()
@@ -51,6 +51,7 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
         return
     report = ledger_report(settings, segments, only=post_id)
     _note_recovery(report.recovered)
+    note_unfinished(report.unfinished)
     extra = _outlook(settings, posts, report)
 
     def unsent(each: str) -> int | None:  # a deleted post's readers: none will ever be sent it

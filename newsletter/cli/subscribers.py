@@ -25,11 +25,14 @@ def _store(site):
     """The site's list, with the journal folded into the files first when the list is free
     (a command that only reads shows the same readers either way)."""
     from newsletter.errors import SubscriberError
+    from newsletter.state import sqlite
     from newsletter.subscribers import fold_journal, open_store
 
     store = open_store(site.settings)
     if site.settings.store_url:
         return store  # PostgreSQL: suppressions are in the list at once, nothing to fold
+    if store.journal.path.exists() and not sqlite.writable(store.journal.path):
+        return store  # folding could not record itself: the files are left as they are
     try:
         fold_journal(store, lock_timeout=FOLD_WAIT)
     except (SubscriberError, OSError):

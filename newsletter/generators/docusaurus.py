@@ -7,8 +7,9 @@ A file or folder named ``YYYY-MM-DD-slug`` (``2024-03-09-slug.md``, ``2024-03-09
 a page nobody is led to (never mailed); files and folders whose names start with ``_`` are
 partials. Without ``title``, the ``# heading`` opening the post is its title (and is left out of
 the body, as Docusaurus does). Settings from ``docusaurus.config.*``: ``url``, ``baseUrl``,
-``trailingSlash`` and the classic preset's ``blog: {path, routeBasePath}`` (else those of a
-``@docusaurus/plugin-content-blog`` entry of ``plugins``); nothing is run.
+``trailingSlash``, and every blog instance's ``{path, routeBasePath}``: the classic preset's
+``blog`` (unless ``blog: false``) and each ``@docusaurus/plugin-content-blog`` entry of
+``plugins`` (a second blog, ``id: 'notes'``); nothing is run.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Docusaurus(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config_text = first_text(root, CONFIG_FILES)
-        self.blog: dict[str, Any] = _blog_options(self.config_text)
+        self.blogs: list[dict[str, Any]] = _blog_options(self.config_text)
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -84,12 +85,14 @@ class Docusaurus(Generator):
         return super().reads_as_mdx(path)
 
     @property
-    def _folder(self) -> str:
-        return folder_setting(self.blog.get("path"), "blog")
+    def _folders(self) -> list[str]:
+        return [folder_setting(blog.get("path"), "blog") for blog in self.blogs]
 
     @property
     def content_root(self) -> Path:
-        return self.root / self._folder
+        """The first blog's folder (its posts' ids are relative to it; another blog's are
+        relative to the site, ``/notes/...``, so that no two blogs' ids meet)."""
+        return self.root / self._folders[0]
 
     def prefixes_root_links(self) -> bool:
         """Docusaurus's ``Link`` puts ``baseUrl`` before a Markdown link from the root."""
@@ -101,7 +104,19 @@ class Docusaurus(Generator):
         return url_path(base)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        return (self._folder,), "the blog plugin's folder"
+        folders = tuple(dict.fromkeys(self._folders))
+        if len(folders) == 1:
+            return folders, "the blog plugin's folder"
+        return folders, f"the folders of its {len(folders)} blogs"
+
+    def _blog_of(self, path: Path) -> tuple[dict[str, Any], PurePosixPath]:
+        """The blog instance whose folder holds ``path`` (the deepest), and the path in it."""
+        held = [(blog, self.root / folder) for blog, folder in zip(self.blogs, self._folders)
+                if (self.root / folder) in path.parents]
+        if not held:
+            return self.blogs[0], PurePosixPath(path.name)
+        blog, folder = max(held, key=lambda pair: len(pair[1].parts))
+        return blog, PurePosixPath(path.relative_to(folder).as_posix())
 
     def page_dirs(self) -> tuple[str, ...]:
         return ("src/pages",)
@@ -113,6 +128,7 @@ class Docusaurus(Generator):
             page_id = path_id(PurePosixPath(source.path.relative_to(pages).as_posix()))
             return Entry(id=page_id, path=join_url(page_id), page="a page of src/pages")
         post_id = path_id(relative)
+        blog, relative = self._blog_of(source.path)
         if any(part.startswith("_") for part in relative.parts):
             return Entry(id=post_id, path=None, page="a partial (_name): not a blog post")
         stem = relative.with_suffix("").as_posix()
@@ -123,7 +139,7 @@ class Docusaurus(Generator):
             slug = "/" + re.sub(r"/index$", "", stem)
         slug = (fields.string("slug") or "").strip() or slug
         date = fields.date("date") or _file_date(found, source.path)
-        route = self.blog.get("routeBasePath")
+        route = blog.get("routeBasePath")
         route = route if isinstance(route, str) else "blog"
         address = join_url(route, slug)
         if js_boolean(self.config_text, "trailingSlash") and not address.endswith("/"):
@@ -133,15 +149,18 @@ class Docusaurus(Generator):
                      draft=fields.boolean("draft", default=False))
 
 
-def _blog_options(config: str) -> dict[str, Any]:
-    """The classic preset's ``blog: {...}``; else, with ``blog: false`` or none, the options of
-    the first blog plugin ``plugins`` lists (docusaurus.io/docs/blog#multiple-blogs)."""
-    preset = js_object(config, "blog", skip_code=True)
-    if preset:
-        return preset
+def _blog_options(config: str) -> list[dict[str, Any]]:
+    """The options of each blog instance (docusaurus.io/docs/blog#multiple-blogs): the classic
+    preset's ``blog: {...}`` (its defaults where the preset says nothing of it, none with
+    ``blog: false``), then those of every blog plugin ``plugins`` lists; at least one."""
     code = without_js_comments(config)
-    found = _BLOG_PLUGIN.search(code)
-    return (object_at(code, found.end(), skip_code=True) or {}) if found else {}
+    plugins = [object_at(code, found.end(), skip_code=True) or {}
+               for found in _BLOG_PLUGIN.finditer(code)]
+    preset = js_object(config, "blog", skip_code=True)
+    classic = re.search(r"""["'`](?:@docusaurus/preset-)?classic["'`]""", code)
+    if preset or not plugins or classic and js_boolean(config, "blog") is not False:
+        return [preset, *plugins]
+    return plugins
 
 
 def _file_date(found: re.Match | None, path: Path) -> dt.datetime:

@@ -22,7 +22,7 @@ from newsletter.generators.hugo_build import build_settings
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
-    main_sections, read_config, translation_language
+    main_sections, read_config, settings_source, translation_language
 from newsletter.generators.hugo_mounts import (content_mounts, content_replaced,
                                                 mounted_path, mounts_below_root,
                                                 replaced_components, section_folders,
@@ -43,11 +43,9 @@ class Hugo(Generator):
     label = "Hugo"
     markdown = "goldmark"
     publishes_content_files = True
-    # Hugo's content files (hugofs/files/classifier.go): Markdown, and the markups it hands to
-    # other programs (AsciiDoc's .ad, reStructuredText's .rest, Pandoc's), or HTML
-    extensions = (".md", ".markdown", ".mdown")
-    unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc", ".html",
-                         ".htm")
+    html_extensions = (".html", ".htm")  # content files (hugofs/files/classifier.go) too
+    extensions = (".md", ".markdown", ".mdown", *html_extensions)
+    unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -85,7 +83,7 @@ class Hugo(Generator):
         site in Arabic that sets no ``languageCode``: its emails read right to left)."""
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
-        source = f"{self.evidence} and {self.build_file}" if self.build_file else self.evidence
+        source = settings_source(self.root, self.evidence, self.build, self.build_file)
         return with_author(site_info(source, config.get("title") or params.get("title"),
                                      config.get("baseurl"), config.get("timezone"), config.get(
                                          "languagecode") or config.get("defaultcontentlanguage")),
@@ -266,6 +264,8 @@ class Hugo(Generator):
         relative, meta = source.relative, source.meta
         if language and language != self._default_language:
             return f"a translation ({language}); newsletter mails the default language"
+        if self.reads_html(source.path) and not source.meta:
+            return "an HTML file without front matter: Hugo copies it as it is"
         if relative.stem.partition(".")[0] == "_index":
             return "a section's list page (_index.md)"
         if any(pattern.search(source.path.absolute().as_posix()) for pattern in self._ignored):

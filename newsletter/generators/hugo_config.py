@@ -52,6 +52,18 @@ def read_config(root: Path, build: dict[str, Any] | None = None, *,
     return config
 
 
+def settings_source(root: Path, evidence: str | None, build: dict[str, Any],
+                    build_file: str | None) -> str | None:
+    """What ``init`` names the settings after: the file Hugo was found by, the build's
+    environment folder (``config/production``) where it holds settings, the deploy's file."""
+    folder = f"config/{build.get('environment') or 'production'}"
+    held = any(path.suffix[1:] in FORMATS for path in (root / folder).glob("*.*"))
+    named = [name for name in (evidence, folder if held else None, build_file) if name]
+    if len(named) < 3:
+        return " and ".join(named) or None
+    return f"{', '.join(named[:-1])} and {named[-1]}"
+
+
 def _theme_params(root: Path, config: dict[str, Any], build: dict[str, Any]) -> None:
     """The ``params`` of the site's themes (``theme``, in ``themesDir``; a module it imports,
     vendored in ``_vendor/`` by ``hugo mod vendor``) under the site's own, the first theme's

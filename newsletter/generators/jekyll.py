@@ -16,7 +16,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.base import Entry, Source, as_list, dated_name, join_url
 from newsletter.generators.jekyll_config import excluded
 from newsletter.generators.jekyll_folders import post_folders
 from newsletter.generators.jekyll_polyglot import i18n_language, translation
@@ -43,7 +43,9 @@ _DATED = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)-(.*)$")
 class Jekyll(JekyllSite):
     name = "jekyll"
     label = "Jekyll"
-    unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
+    # HTML posts (jekyll-import's from WordPress, the earliest Jekyll blogs'): their HTML, its
+    # Liquid run, is the email's; Textile's are named as not read
+    html_extensions = (".html", ".htm")
     styles = STYLES  # the permalink styles a site's ``permalink`` may name
     default_style = "date"
     dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
@@ -73,10 +75,15 @@ class Jekyll(JekyllSite):
     def page_dirs(self) -> tuple[str, ...]:
         return (self._built_folder,)
 
+    @property
+    def extensions(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (*super().extensions, *self.html_extensions)
+
     def is_page_file(self, path: Path) -> bool:
         """A Markdown file with front matter outside ``_`` folders (unless _config.yml's
-        ``include`` names them) and its ``exclude``: what Jekyll renders as a page."""
-        if self.site_root not in path.parents:
+        ``include`` names them) and its ``exclude``: what Jekyll renders as a page (an HTML
+        one is the site's own template: a list, a layout's page)."""
+        if self.site_root not in path.parents or self.reads_html(path):
             return False
         relative = path.relative_to(self.site_root).as_posix()
         included = [str(name).strip("/") for name in as_list(self.config.get("include"))]

@@ -104,6 +104,9 @@ class SiteLayout:
     urls: dict[str, str] = field(default_factory=dict)  # link targets -> post addresses
     # Set by the posts loader: the address of a file it did not load (a page), or None.
     address_of: Callable[[Path], str | None] | None = None
+    # Set by the posts loader: why a post file did not load ("file:line: what"), by each name
+    # a template tag may link it by, as ``urls``: a link to it says that, not "no post".
+    unloaded: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_path(self) -> str:
@@ -173,6 +176,23 @@ class SiteLayout:
 
     def add(self, path: Path, url: str) -> None:
         """Record the address of the post at ``path`` under each name a template tag may use."""
+        self._record(self.urls, path, url)
+
+    def add_unloaded(self, path: Path, problem: str) -> None:
+        """Record why the post file at ``path`` did not load, under the names :meth:`add`
+        would give its address."""
+        self._record(self.unloaded, path, problem)
+
+    def unloaded_problem(self, target: str) -> str | None:
+        """Why the post file ``target`` names (as :meth:`link_url` reads it) did not load;
+        None where it names no such file."""
+        key = re.sub(r"^(\./|@/)+", "", target.strip().strip("\"'").partition("#")[0]).strip("/")
+        if not key:
+            return None
+        return self.unloaded.get(key.lower()) or self.unloaded.get(
+            PurePosixPath(key).with_suffix("").as_posix().lower()) or None
+
+    def _record(self, names: dict[str, str], path: Path, value: str) -> None:
         site = PurePosixPath(path.relative_to(self.root).as_posix()) \
             if self.root in path.parents else PurePosixPath(path.name)
         content, stem = self.relative(path), self.generator.link_stem(path)
@@ -183,13 +203,13 @@ class SiteLayout:
             if stem in ("index", "_index") and len(name.parts) > 1:
                 keys.append(name.parent.as_posix())
             for key in keys:
-                self.urls.setdefault(key.lower(), url)
+                names.setdefault(key.lower(), value)
         if stem is None:  # a translation: only by its own file name
             return
-        names = tuple(dict.fromkeys((path.name, path.stem, stem))) \
+        alone = tuple(dict.fromkeys((path.name, path.stem, stem))) \
             if stem not in ("index", "_index") else (path.parent.name,)
-        for key in (name.lower() for name in names):  # a unique file name alone (post_url)
-            self.urls[key] = url if self.urls.get(key, url) == url else ""
+        for key in (name.lower() for name in alone):  # a unique file name alone (post_url)
+            names[key] = value if names.get(key, value) == value else ""
 
     def link_url(self, target: str, beside: Path | None = None) -> str | None:
         """The URL of the post or page ``target`` names (a path under the site or its content
@@ -223,8 +243,9 @@ class SiteLayout:
     def _address(self, path: Path) -> str | None:
         """The address of a file a tag links: a page's, or where a static folder serves any
         other file (``{% link assets/notes.pdf %}``: Jekyll's link names those too)."""
-        if path.suffix.lower() in self.generator.extensions or path.suffix.lower() in (
-                ".html", ".htm") and self.generator.serves(path.relative_to(self.root).as_posix()):
+        html = path.suffix.lower() in (".html", ".htm")  # an include's is none (_includes/)
+        if path.suffix.lower() in self.generator.extensions and not html or html and \
+                self.generator.serves(path.relative_to(self.root).as_posix()):
             return self.address_of(path) if self.address_of else None
         for folder in self.static_folders:
             if folder.resolve() in path.resolve().parents:

@@ -5,6 +5,7 @@ from newsletter.posts.feature_image import PostImage
 from newsletter.posts.loading import MAX_POST_BYTES, load_posts, printable, read_post, site_relative
 from newsletter.posts.naming import error_file_name, file_names, find_post
 from newsletter.posts.post import (
+    MARKDOWN_SYNTAX,
     Post,
     PostStatus,
     classify,
@@ -14,6 +15,6 @@ from newsletter.posts.post import (
     short_name,
 )
 
-__all__ = ["MAX_POST_BYTES", "Post", "PostImage", "PostStatus", "classify", "error_file_name",
+__all__ = ["MARKDOWN_SYNTAX", "MAX_POST_BYTES", "Post", "PostImage", "PostStatus", "classify", "error_file_name",
            "file_names", "find_post", "folder_name", "load_posts", "newest_first", "plain_line",
            "printable", "read_post", "short_name", "site_relative"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -21,17 +22,24 @@ from newsletter.records import record
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
 # (previewimage), Hexo's Fluid (index_img, its post cards' picture), Ghost or WordPress
-# exports (feature_image) and Gatsby's tutorial blog (hero_image, with hero_image_alt) write
-# them; the first one present wins.
+# exports (feature_image), Gatsby's tutorial blog (hero_image, with hero_image_alt), Zola's
+# linkita (extra.cover.image), kita (extra.cover_image), apollo (extra.local_image, else
+# extra.remote_image) and duckquill (extra.banner, a file beside the post) write them; the
+# first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "feature-img", "featured-img", "cover-img", "bigimg", "header", "thumbnail",
               "thumbnail-img", "shareimage", "ogimage",
               "social_media_card", "previewimage", "index_img", "article_header", "img",
-              "featuredimagepreview", "hero_image")
+              "featuredimagepreview", "hero_image", "cover_image", "local_image",
+              "remote_image", "banner")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
-_LOOSE_KEYS = ("header", "thumbnail", "article_header", "img")
+_LOOSE_KEYS = ("header", "thumbnail", "article_header", "img", "banner")
+# Loose keys other themes also give words (a banner: "Now with RSS"): an image only where the
+# value names a file (an extension) or an address.
+_FILE_ONLY_KEYS = ("banner",)
+_FILE_OR_ADDRESS = re.compile(r"\.[A-Za-z0-9]{2,5}$|^https?://", re.IGNORECASE)
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
 # featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows;
 # Eleventy Excellent's alt beside its image.
@@ -81,6 +89,8 @@ def _named_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
         value, alt = _source(key, meta[key])
         if value is None or (key in _LOOSE_KEYS and not isinstance(value, str)):
             continue  # cover: {image: "", hidden: true}, as theme archetypes leave it
+        if key in _FILE_ONLY_KEYS and not _FILE_OR_ADDRESS.search(value.strip()):
+            continue
         if not isinstance(value, str) or not value.strip():
             name = fields.name(key)
             raise ContentError(f"{name} must be an image path or URL", where=fields.where(key),

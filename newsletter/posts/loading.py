@@ -65,6 +65,8 @@ def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
             if path in pages:
                 continue  # a page that does not load is no post: nothing to report
             errors.append(error)
+            layout.add_unloaded(path, f"{error.where}: {error.message}" if error.where
+                                else error.message)
             continue
         other = seen.get(post.id)
         if other is not None:

@@ -21,6 +21,8 @@ CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # A character reference with its semicolon (&amp; &#8217; &#x2014;): "AT&T" and "&copy2026" stay.
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# A character Markdown may read as syntax in a line: text without one is shown as written.
+MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#~|{}]")
 
 
 class PostStatus(StrEnum):

@@ -11,6 +11,7 @@ from newsletter.render.email import (
     cta_url,
     encoded_html_size,
     render_post,
+    title_words,
 )
 from newsletter.render.css_colours import TRANSPARENT, Colour, parse_colour
 from newsletter.render.dialects import Dialect, markdown_dialect
@@ -43,4 +44,4 @@ __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HEADINGS", "HTM
            "EmailImage", "FoundImage", "all_ids", "columns", "cta_url", "email_url", "encoded_html_size", "github_slug",
            "has_notice", "is_event_handler", "is_local", "local_ids", "markdown_dialect",
            "markdown_fragment", "mode_problem", "notice_templates", "parse_colour", "post_images",
-           "raw_html_lines", "render_notice", "render_post", "write_atomically"]
+           "raw_html_lines", "render_notice", "render_post", "title_words", "write_atomically"]

@@ -8,7 +8,9 @@
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
   keys (a table of text only holds nothing else to focus). A table the post marks as layout
   (``role="presentation"``, a picture beside its words) gets the class ``layout``: no grid,
-  no cell padding (``email.css``), and the text part reads its cells as blocks. A data table's
+  no cell padding (``email.css``), and the text part reads its cells as blocks. A table the post
+  makes wider than the column (``<table width="800">``) is ``width="100%"``: classic Outlook,
+  which reads the attribute and scrolls nothing, made the whole email that wide. A data table's
   cell of a sentence or more is at least 10em wide: in a table wider than a phone each column
   shrank to its longest word, and a description ran down a column one word wide.
 - A paragraph holding a block (a link around a ``<div>`` on a line of its own, which Markdown
@@ -17,7 +19,12 @@
 - A box the post sets wider than a phone (``<div style="width:700px">``, an Instagram embed's
   ``min-width:326px``) is ``max-width:100%`` and loses its minimum width: it widened the email
   on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
-  rules.
+  rules. Its words wrap: ``white-space:nowrap`` on a line of 25 characters or more (a theme
+  shortcode's) is ``normal``, and ``pre`` is ``pre-wrap``, which keeps its line breaks (a poem);
+  a ``<pre>`` the post writes ``white-space:pre`` wraps as Markdown's code blocks do (it
+  scrolled, and a reader on a keyboard could not reach it). Grid columns the post sizes in
+  pixels (``grid-template-columns: 300px 300px``) go: its cells stack, as in the clients that
+  read no grid.
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
@@ -40,6 +47,7 @@ import re
 
 import lxml.html
 
+from newsletter.render.image_widths import MAX_IMAGE_WIDTH
 from newsletter.render.post_colours import keep_post_colours
 
 TAB = "tabbed"  # the class of pymdownx.tabbed's tab (render/admonitions.py), its label's -label
@@ -62,12 +70,21 @@ BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 _PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
 _MIN_WIDTH = re.compile(r"\s*min-width\s*:\s*(?!0*(?:px)?\s*(?:!important\s*)?$)", re.IGNORECASE)
 _MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
+# white-space that never wraps, and what wraps in its place.
+_UNWRAPPED = re.compile(r"(\bwhite-space\s*:\s*)(nowrap|pre)(\s*(?:!important\s*)?(?:;|$))",
+                        re.IGNORECASE)
+_WRAPPED = {"nowrap": "normal", "pre": "pre-wrap"}
+_UNWRAPPED_LENGTH = 25  # characters: a line this long is wider than some phones' column
+# Grid columns of a fixed width in pixels (not ones that fit themselves to the screen).
+_FIXED_GRID = re.compile(r"\s*grid-template-columns\s*:(?![^;]*auto-(?:fit|fill))[^;]*[0-9]px",
+                         re.IGNORECASE)
 # Sized by rules of their own: images and videos (fluid), tables (they scroll).
 _SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
                     "col", "colgroup"})
 # A table cell this long (characters) is a sentence, in English or in Japanese (no spaces: it
 # broke between any two characters): 10em holds about 23 English ones a line, 10 Japanese.
 _SENTENCE, _SENTENCE_WIDTH = 40, "min-width:10em"
+_PIXELS = re.compile(r"\s*([0-9]+)(?:\.[0-9]*)?\s*(?:px)?\s*$", re.IGNORECASE)  # width="800"
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 # An alert's marker: its kind, Obsidian's fold mark (+, -) or FixIt's ~ (no title), its title.
@@ -91,6 +108,7 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     for box in root.iterdescendants():
         if isinstance(box.tag, str) and box.tag not in _SIZED and box.get("style"):
             _fit_column(box)
+            _wrap_lines(box)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
@@ -101,6 +119,9 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
             table.set("class", " ".join(filter(None, [table.get("class"), "layout"])))
         else:
             _keep_sentences_readable(table)
+        pixels = _PIXELS.match(table.get("width") or "")
+        if pixels and int(pixels[1]) > MAX_IMAGE_WIDTH:
+            table.set("width", "100%")
         parent = table.getparent()
         if parent is None or "table-scroll" in (parent.get("class") or "").split():
             continue
@@ -154,14 +175,29 @@ def _task_item(item: lxml.html.HtmlElement) -> None:
 
 def _fit_column(box: lxml.html.HtmlElement) -> None:
     """``box`` never wider than the column: a width in pixels capped at 100% (padding inside),
-    a minimum width dropped (``min-width`` wins over ``max-width``)."""
-    declarations = [declaration for declaration in box.get("style").split(";") if declaration.strip()]
+    a minimum width dropped (``min-width`` wins over ``max-width``), grid columns in pixels
+    dropped."""
+    declarations = [declaration for declaration in box.get("style").split(";")
+                    if declaration.strip() and not _FIXED_GRID.match(declaration)]
+    if len(declarations) < len([part for part in box.get("style").split(";") if part.strip()]):
+        box.set("style", "; ".join(part.strip() for part in declarations))
     fixed = any(_PIXEL_WIDTH.match(declaration) for declaration in declarations)
     if not fixed and not any(_MIN_WIDTH.match(declaration) for declaration in declarations):
         return
     kept = [declaration.strip() for declaration in declarations if not _MIN_WIDTH.match(declaration)
             and not (fixed and _MAX_WIDTH.match(declaration))]
     box.set("style", "; ".join([*kept, *(["max-width:100%", "box-sizing:border-box"] if fixed else [])]))
+
+
+def _wrap_lines(box: lxml.html.HtmlElement) -> None:
+    """``box``'s words wrapping, if its style keeps a line of :data:`_UNWRAPPED_LENGTH`
+    characters or more on one; a ``<pre>`` wrapping as Markdown's code blocks do, and code
+    spans as they are."""
+    if (box.tag in _UNBROKEN and box.tag != "pre") or len(box.text_content().strip()) < _UNWRAPPED_LENGTH:
+        return
+    box.set("style", _UNWRAPPED.sub(
+        lambda m: m[1] + ("pre-wrap" if box.tag == "pre" else _WRAPPED[m[2].lower()]) + m[3],
+        box.get("style")))
 
 
 def _alert_label(quote: lxml.html.HtmlElement) -> None:

@@ -9,7 +9,8 @@ the next process) -> the text part from the same content (:mod:`newsletter.rende
 Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``,
 ``body``, ``lang``, ``dir`` (the post's language), ``site_lang``, ``site_dir`` (the site's: its
 masthead and footer), ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``,
-``site_url``, ``postal_address``, ``feature_image`` (a
+``site_url``, ``postal_address``, ``cta_lang``, ``cta_dir`` (the button's words' language: the
+post's for its own ``cta_text``, else the site's), ``feature_image`` (a
 :class:`~newsletter.render.images.FeatureImage` or None), ``css``, ``media_css`` (html only),
 ``unsubscribe_url`` and ``recipient_email`` (the placeholders below). The post's own image
 files are prepared and placed by :mod:`newsletter.render.images`; ``Email.images`` carries
@@ -56,6 +57,7 @@ from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.image_widths import fluid_images
 from newsletter.render.markdown import fragment_html, post_fragment, whole_url
+from newsletter.render.outline import close_heading_gaps
 from newsletter.render.post_colours import dark_ink_rules
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.tags.html import inline_markdown
@@ -126,6 +128,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     expansion = expand_post(settings, post)
     fragment = post_fragment(settings, post, expansion.markdown)
     set_block_directions(fragment, text_direction(post.language))
+    close_heading_gaps(fragment)
     template_problems = expansion.all_problems(fragment)
     environment = template_environment(settings.templates_dir)
     _drop_classes(fragment, layout_classes(environment))
@@ -208,6 +211,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
     email = settings.email
     date = post.date.astimezone(settings.site.zone) if post.date else None
     title_html, title_words = inline_markdown(post.title)
+    cta_language = post.language if post.cta_text else settings.site.language
     return {
         "lang": language_tag(post.language),
         "dir": text_direction(post.language),
@@ -220,6 +224,9 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
+        # The button's words are the post's (its own cta_text) or the site's settings'.
+        "cta_lang": language_tag(cta_language),
+        "cta_dir": text_direction(cta_language),
         "cta_url": cta_url(settings, post),
         "post_url": post.url,
         "site_title": settings.site.title,

@@ -14,6 +14,8 @@
   processor or a shared document carries on every span) is the page's text colour, written
   out: the declaration goes, and the text takes the email's colour in each scheme. In dark
   mode it was black on the dark card (1.2:1).
+- Coloured text inside a box of one colour (``<span style="color:#fff; background:#ff0">``)
+  is mixed with black or white until it reads on that colour, 4.5:1: white on yellow was 1.1:1.
 - Coloured text outside a box (``<span style="color:red">``, ``<font color="#999">``) keeps its
   colour where it reads on the card, 4.5:1 or more. Where it does not, it is mixed with black
   (light card) or white (dark card) until it does: in light mode in its own style, in dark mode
@@ -34,6 +36,8 @@ _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORE
 # A background the style gives (a pasted document's "background-color: transparent" is none).
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none|inherit|"
                          r"initial|unset|revert)\s*(?:!important\s*)?(?:;|$))", re.IGNORECASE)
+_BACKGROUND_VALUE = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+?)\s*"
+                               r"(?:!important\s*)?(?=;|$)", re.IGNORECASE)
 _TEXT_COLOUR = re.compile(r"\s*color\s*:\s*([^;!]+?)\s*(?:!important\s*)?$", re.IGNORECASE)
 # Black and dark greys: no channel over 0x60, and the three within 0x18 of each other.
 _DARK, _GREY_SPREAD = 0x60, 0x18
@@ -42,7 +46,7 @@ _OWN_COLOURS = "own-colours"
 _OWN_BACKGROUNDS = frozenset({"pre", "code", "th", "mark", "kbd", "img"})
 # The card text sits on in each scheme (email.css: .container) and the contrast it needs.
 LIGHT_CARD, DARK_CARD, READABLE = (253, 252, 250), (38, 37, 34), 4.5
-_CARD_ITSELF = 1.05  # a contrast under which text is coloured like the card, not faint
+_CARD_ITSELF = 1.05  # a contrast under which text is coloured like the card (or box), not faint
 _DARK_INK = "dark-ink-"
 _DARK_INK_CLASS = re.compile(r"\bdark-ink-([0-9a-f]{6})\b")
 
@@ -95,10 +99,13 @@ def _readable_on_the_cards(element: lxml.html.HtmlElement) -> None:
              if (match := _TEXT_COLOUR.fullmatch(declaration))]
     written = found[-1][1][1] if found else element.get("color") if element.tag == "font" else None
     colour = parse_colour(written) if written else None
-    if not isinstance(colour, tuple) or contrast(colour, LIGHT_CARD) < _CARD_ITSELF:
-        return  # none, or the card's own colour: text hidden, which check's spam-hidden-text names
+    if not isinstance(colour, tuple):
+        return
     if _in_a_box(element):
-        return  # the box's background is what it is read on
+        _readable_in_its_box(element, declarations, found, colour)
+        return
+    if contrast(colour, LIGHT_CARD) < _CARD_ITSELF:
+        return  # the card's own colour: text hidden, which check's spam-hidden-text names
     light = readable_on(colour, LIGHT_CARD, READABLE)
     if light != colour and found:
         index, match = found[-1]
@@ -109,6 +116,37 @@ def _readable_on_the_cards(element: lxml.html.HtmlElement) -> None:
     if contrast(light, DARK_CARD) < READABLE:  # the original where it reads, else lighter
         ink = _DARK_INK + hex_colour(readable_on(colour, DARK_CARD, READABLE))[1:]
         element.set("class", " ".join(filter(None, [element.get("class"), ink])))
+
+
+def _readable_in_its_box(element: lxml.html.HtmlElement, declarations: list[str], found: list,
+                         colour: tuple) -> None:
+    """``element``'s own text colour made to read on the background of the box it is in
+    (``<span style="color:#fff; background:#ff0">``: 1.1:1), where that is one colour; the box
+    keeps both in either scheme, so one answer serves both."""
+    background = _box_background(element)
+    if background is None or not _CARD_ITSELF <= contrast(colour, background) < READABLE:
+        return  # as it is: it reads, or is coloured like its box (hidden: check's to report)
+    readable = hex_colour(readable_on(colour, background, READABLE))
+    if found:
+        index, match = found[-1]
+        declarations[index] = declarations[index].replace(match[1], readable)
+        element.set("style", ";".join(declarations))
+    else:
+        element.set("color", readable)
+
+
+def _box_background(element: lxml.html.HtmlElement) -> tuple | None:
+    """The colour of the background ``element`` is drawn on, from its own style or the
+    nearest box's; None where that is code's, an image, a gradient or another colour than one."""
+    for holder in (element, *element.iterancestors()):
+        if holder.tag in _OWN_BACKGROUNDS:
+            return None
+        style = holder.get("style") or ""
+        written = [match[1] for match in _BACKGROUND_VALUE.finditer(style)]
+        if _BACKGROUND.search(style) and written:
+            colour = parse_colour(written[-1])
+            return colour if isinstance(colour, tuple) else None
+    return None
 
 
 def _page_text(declaration: str) -> bool:

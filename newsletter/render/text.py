@@ -22,6 +22,13 @@ from newsletter.render.blocks import is_layout
 WIDTH = 72
 _SPACES = re.compile(r"[ \t\r\f\v\n]+")
 _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collapsed
+# Stands after an image until the text is laid out: where a word follows with nothing between
+# (a caption, `![x](y)*caption*`), the line breaks there, else "[Image: x]caption" runs
+# together; where a space or a line break follows (apollo's picture and name, a caption on the
+# next line of the source), or closing punctuation, it is nothing.
+_AFTER_IMAGE = "\x01"
+_IMAGE_THEN_WORD = re.compile(_AFTER_IMAGE + r"(?=[^\s" + _INLINE_LINE_BREAK + _AFTER_IMAGE
+                              + r".,;:!?)\]}»”’、。，．：；！？）」』】])")
 # Japanese and Chinese punctuation that never starts a line (closing marks, small kana, the long
 # vowel mark) or never ends one (opening marks): the line breaks next to its neighbour instead.
 _NO_LINE_START = frozenset("、。，．,.・：；？！ー〜）」』】〕〉》〙〗’”ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
@@ -32,6 +39,9 @@ _JOINER, _SKIN_TONES = "\u200d", range(0x1F3FB, 0x1F400)
 # No character below U+1100 is wide. (Not a pattern: re compiles [\u1100-\U0010ffff] into a
 # 65,536-entry table, 54 million instructions of every process that imports this module.)
 _FIRST_MAYBE_WIDE = "\u1100"
+# What a link's words may leave off its address and still be it: the scheme, "www.", a
+# trailing "/" ("example.com" for https://www.example.com/, an address for its mailto:).
+_ADDRESS_DRESSING = re.compile(r"^(?:(?:https?://)?www\.|https?://|mailto:)|/$", re.IGNORECASE)
 _STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
@@ -232,7 +242,7 @@ def _inline(element: lxml.html.HtmlElement) -> str:
         if element.get("role") == "presentation":
             return ""  # decorative, said so: a video's thumbnail beside the words that link it
         alt = (element.get("alt") or "").strip()
-        return f"[Image: {alt}]" if alt else "[Image]"
+        return (f"[Image: {alt}]" if alt else "[Image]") + _AFTER_IMAGE
     label = _inline_children(element)
     if element.tag in _STRUCK and label.strip():
         return f"~~{label}~~"  # else "~~$20~~ $10" would read "$20 $10"
@@ -247,11 +257,15 @@ def _inline(element: lxml.html.HtmlElement) -> str:
     if not href or href.startswith("#"):
         return label
     label = _collapse(label).strip()
-    return f"<{href}>" if label in ("", href) else f"{label} <{href}>"
+    if _ADDRESS_DRESSING.sub("", label) == _ADDRESS_DRESSING.sub("", href):
+        return f"<{href}>"  # the address twice, "jane@example.com <mailto:jane@example.com>"
+    return f"<{href}>" if not label else f"{label} <{href}>"
 
 
 def _one_line(text: str) -> str:
-    """``text`` single-spaced on one line: a ``<br>`` (in a table cell, a heading) is a space."""
+    """``text`` single-spaced on one line: a ``<br>`` (in a table cell, a heading), or the break
+    after an image, is a space."""
+    text = _IMAGE_THEN_WORD.sub(" ", text).replace(_AFTER_IMAGE, "")
     return " ".join(text.replace(_INLINE_LINE_BREAK, " ").split())
 
 
@@ -260,5 +274,6 @@ def _collapse(text: str) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    lines = _collapse(text).strip().split(_INLINE_LINE_BREAK)
+    text = _IMAGE_THEN_WORD.sub(_INLINE_LINE_BREAK, _collapse(text)).replace(_AFTER_IMAGE, "")
+    lines = text.strip().split(_INLINE_LINE_BREAK)
     return "\n".join("\n".join(wrapped(line.strip(), max(width, 20))) for line in lines).strip()

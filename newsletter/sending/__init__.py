@@ -11,7 +11,9 @@ from newsletter import on_first_use
 
 _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "ledger_report": "accounting", "LedgerReport": "accounting",
-                 "recover_dead_runs": "accounting", "send_post": "campaign",
+                 "recover_dead_runs": "accounting", "unfinished_on_site": "accounting",
+                 "writable_ledger": "accounting",
+                 "send_post": "campaign",
                  "defer_collections": "collector", "fewer_collections": "collector", "DueRun": "due", "preview_due": "due",
                  "send_due": "due", "DeliveryEvent": "events", "EVENT_KINDS": "events",
                  "ONE_CLICK_PROVIDER": "events", "EventStore": "events",
@@ -49,6 +51,7 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "sendable_by_due", "settled_states", "since_of", "site_lock",
+           "unfinished_on_site", "writable_ledger",
            "reading_ahead", "state_summary", "status_words", "resumed_posts",
            "mark_sent_by_hand", "remember_sent", "prepare_welcome", "welcome_sent",
            "welcome_status"]

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
 from newsletter.records import record
-from newsletter.sending.ledger import Ledger
-from newsletter.state import ledger_on_disk
+from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.state import ledger_on_disk, sqlite
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
 from newsletter.subscribers import (
@@ -50,21 +50,45 @@ class LedgerReport:
     unsent: dict[str, int]  # post id -> active readers (of its segment) the ledger lacks
     recovered: int | None  # rows of a dead run now in doubt; None: a send is running
     problems: list[SubscriberError] = field(default_factory=list)  # rows the list cannot use
+    # a read-only site: post id -> rows of a dead run counted in doubt, not recovered
+    unfinished: dict[str, int] = field(default_factory=dict)
 
 
-def recover_dead_runs(settings: Settings) -> int | None:
+def recover_dead_runs(settings: Settings, writing: bool = False) -> int | None:
     """Turn the ``submitting`` rows of runs that died into ``in_doubt``; return how many, or
-    None when a send holds the site lock (its rows really are on their way)."""
+    None when a send holds the site lock (its rows really are on their way). ``writing``: for
+    a send, which takes the lock even before there is a ledger, so that on a read-only site
+    it refuses before anything else is said."""
     if settings.store_url:
         with Ledger.open(settings) as ledger:
             return ledger.recover_if_alone()
-    if not ledger_on_disk(settings.state_dir):
-        return 0
+    if not writing and not (ledger_on_disk(settings.state_dir) and writable_ledger(settings)):
+        return 0  # read-only: left for a run that can write (unfinished_on_site says so)
     try:
-        with site_lock(settings), Ledger.open(settings) as ledger:
-            return ledger.recover()
+        with site_lock(settings):
+            if not ledger_on_disk(settings.state_dir):
+                return 0
+            with Ledger.open(settings) as ledger:
+                return ledger.recover()
     except SiteLockedError:
         return None
+
+
+def writable_ledger(settings: Settings) -> bool:
+    """Whether this process may write the site's ledger file (on files; one that is gone
+    counts as writable: opening it says what became of it)."""
+    path = settings.state_dir / LEDGER_FILE
+    return not path.exists() or sqlite.writable(path)
+
+
+def unfinished_on_site(settings: Settings) -> dict[str, int]:
+    """On a site whose ledger this process cannot write: post id -> the messages of its run
+    that ended without finishing, counted in doubt but not recovered (sending/unfinished.py);
+    empty everywhere else."""
+    if settings.store_url or not ledger_on_disk(settings.state_dir) or writable_ledger(settings):
+        return {}
+    with Ledger.open(settings) as ledger:
+        return dict(ledger.unfinished)
 
 
 def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
@@ -90,7 +114,7 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
             if tally.rows:
                 counts[post_id] = tally.rows
                 unsent[post_id] = tally.missing
-    return LedgerReport(counts, unsent, recovered, list(roster.problems))
+    return LedgerReport(counts, unsent, recovered, list(roster.problems), ledger.unfinished)
 
 
 def count_active(store: ReaderStore, tags: Iterable[str] = ()) -> int:

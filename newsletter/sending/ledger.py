@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsletter.sending.ledger_sync import LogSync
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.sending import unfinished as dead_runs
 from newsletter.state import (
     DOUBT_PREFIX,
     LEDGER,
@@ -33,6 +34,7 @@ from newsletter.state import (
     RUNNING_PREFIX,
     connect_ledger,
     ledger_on_disk,
+    sqlite,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = connect_ledger(self.path)
+        # Read-only, runs that died are counted as a recovery would leave them (unfinished.py).
+        self.unfinished = {} if sqlite.writable(self.path) else dead_runs.unfinished_runs(self.db)
         self._log = LogSync(self.db, self.path)
         self.synced = self._log.synced  # how a worker sends a claimed batch: on disk first
         # batch key -> (first, last row id, batch id) of a claim of new rows only, side by side.
@@ -169,8 +173,8 @@ class Ledger:
                 post_id = key.removeprefix(RUNNING_PREFIX)
                 cursor = db.execute("UPDATE deliveries SET state = ?, reason = ?, updated_at = ? "
                                     "WHERE post_id = ? AND state = ?",
-                                    (State.IN_DOUBT, "the run stopped while its batch was being "
-                                     "sent", ledger_time(), post_id, State.SUBMITTING))
+                                    (State.IN_DOUBT, dead_runs.STOPPED, ledger_time(), post_id,
+                                     State.SUBMITTING))
                 recovered += cursor.rowcount
                 if cursor.rowcount:
                     self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
@@ -317,14 +321,15 @@ class Ledger:
         query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"
         for post, state, count in self.db.execute(query, params):
             result.setdefault(post, Counter())[State(state)] = count
-        return result
+        return dead_runs.as_recovered(result, self.unfinished)
 
     def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
         """The rows of a post in ``states``, by address."""
-        states = tuple(states)
+        states = dead_runs.widened(tuple(states), post_id, self.unfinished)
         marks = ",".join("?" * len(states))
         rows = self.db.execute(
             "SELECT post_id, address, state, attempts, reason, provider, provider_message_id, "
             f"updated_at FROM deliveries WHERE post_id = ? AND state IN ({marks}) "
             "ORDER BY state, address", (post_id, *states))
-        return [Delivery(post, address, State(state), *rest) for post, address, state, *rest in rows]
+        found = [Delivery(row[0], row[1], State(row[2]), *row[3:]) for row in rows]
+        return dead_runs.as_recovered_rows(found, self.unfinished)

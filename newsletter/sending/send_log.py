@@ -43,8 +43,8 @@ class SendLog:
     MARK = "?"
 
     def __init__(self, path: Path):
-        # Durable: counted before the batch can leave.
-        self.db = sqlite.open_kind(path, SEND_LOG)
+        # Durable: counted before the batch can leave. Nothing counted yet on a read-only site.
+        self.db = sqlite.open_kind_or_empty(path, SEND_LOG)
 
     @classmethod
     def open(cls, settings) -> SendLog | PostgresSendLog:

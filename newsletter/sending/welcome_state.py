@@ -79,7 +79,7 @@ class WelcomeState:
     def __init__(self, path: Path):
         self.path = path
         # Durable: progress is on disk before a send.
-        self.db = sqlite.open_kind(path, WELCOME)
+        self.db = sqlite.open_kind_or_empty(path, WELCOME)
 
     @classmethod
     def open(cls, state_dir: Path) -> WelcomeState:

@@ -28,12 +28,14 @@ _ON_FIRST_USE = {"Copied": "copying", "claim_for_copy": "copying", "copy_tables"
                  "refuse_own_state": "copying_back",
                  "GroupCommit": "group_commit", "Migrated": "site", "migrate_postgresql": "site",
                  "migrate_site": "site", "connect_ledger": "ledger_file",
-                 "ledger_on_disk": "ledger_file"}
+                 "ledger_on_disk": "ledger_file",
+                 "scratch_or": "scratch", "writable_folder": "scratch"}
 
 __all__ = ["DOUBT_PREFIX", "EVENTS", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER",
            "RUNNING_PREFIX", "SEND_LOG", "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied",
            "GroupCommit", "Migrated", "Migration", "Schema", "claim_for_copy", "copy_back",
            "connect_ledger", "copy_tables", "joined_seconds", "ledger_on_disk", "move_in",
-           "migrate_postgresql", "migrate_site", "postgres", "refuse_own_state", "sqlite"]
+           "migrate_postgresql", "migrate_site", "postgres", "refuse_own_state", "scratch_or",
+           "sqlite", "writable_folder"]
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)

@@ -7,7 +7,8 @@ list with the ledger. Reading a long list takes seconds, so the readers a send w
 changed by hand, or a write may have added or reactivated someone (the journal's generation,
 docs/subscribers.md#the-suppression-journal). Folds only take readers away, and so do the
 journal's changes since the build: they come with the roster as ``gone``, for the counting
-query to leave out.
+query to leave out. On a site whose state folder this process may not write (read-only), the
+roster is built for this process alone, outside the site (state/scratch.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import SubscriberError
 from newsletter.records import record
-from newsletter.state import ROSTER, joined_seconds, sqlite
+from newsletter.state import ROSTER, joined_seconds, scratch_or, sqlite
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
@@ -48,7 +49,7 @@ class Roster:
 
 def fresh_roster(store: SubscriberStore) -> Roster:
     """The site's roster, rebuilt first if the files may hold readers it lacks."""
-    return current_roster(store) or _build(store, store.state_dir / ROSTER_FILE)
+    return current_roster(store) or _build(store, scratch_or(store.state_dir) / ROSTER_FILE)
 
 
 def current_roster(store: SubscriberStore) -> Roster | None:

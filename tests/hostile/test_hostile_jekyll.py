@@ -201,3 +201,25 @@ def test_post_folders_beside_a_jekyll_source_folder_are_read_without_a_traceback
     assert [line.split()[:3] for line in result.output.splitlines()[1:4]] == [
         ["ready", "2025-04-01", "/other/2025-04-01-kept"],
         ["ready", "2025-03-01", "/2025-03-01-lines"], ["page", "(not", "emailed)"]]
+
+
+@pytest.mark.parametrize("filler", ["{{ include.a ", "<img ", "<figcaption "])
+def test_an_include_file_of_unclosed_openings_is_read_in_one_pass(tmp_path, filler):
+    """The blog's own include is read for its picture's parameters: 250 KB of ``{{ include.``,
+    ``<img`` or ``<figcaption`` never closed took a search from each one to the end of the file
+    (minutes); the subprocess's timeout is far above the few seconds `check` takes."""
+    from conftest import run_cli
+
+    site = write_files(tmp_path / "site", {
+        "_config.yml": "title: Fen\nurl: https://fen.example.org\n"
+                       "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n",
+        "_includes/image.html": '<img src="{{ include.url }}" alt="{{ include.alt }}">\n'
+                                + filler * (250_000 // len(filler)),
+        "_posts/2024-05-01-fen.md": '---\ntitle: Fen\n---\n\nWet.\n\n'
+                                    '{% include image.html url="https://pics.example.org/f.jpg" '
+                                    'alt="The fen" %}\n',
+    })
+    assert invoke(site, "init").exit_code == 0
+    fill_in_settings(site)
+    done = run_cli(site, "check", "fen", timeout=60)
+    assert (done.returncode, done.stdout + done.stderr) == (0, "Checked 1 post: nothing found.\n")

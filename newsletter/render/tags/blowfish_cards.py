@@ -1,7 +1,9 @@
 """Blowfish's cards, which the theme fills from a host's API when the site is built (github,
 gitlab, gitea, codeberg, forgejo, huggingface) or from another page (article), and its
-``youtubeLite`` player: each a link to what it shows, as Hugo's own embeds are (docs/template-tags.md). Blowfish's ``gitlab`` names a
-project (``projectID``, ``project``); Stack's, a snippet by its number (hugo.py)."""
+``youtubeLite`` player: each a link to what it shows, as Hugo's own embeds are
+(docs/template-tags.md). Blowfish's ``gitlab`` names a project (``projectID``, ``project``);
+Stack's, a snippet by its number (hugo.py). And the pieces of its display shortcodes the email
+shows: a timeline's items, a step, a stat, a marquee's items."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from urllib.parse import urlsplit
 
 from newsletter.render.tags import hugo
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.html import escape, link, web_url
+from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.syntax import Tag, TagProblem
 from newsletter.render.tags.themes import left_out
@@ -80,6 +82,29 @@ def timeline_item(tag: Tag) -> tuple[str, str]:
     line = " \u2014 ".join(part for part in (f"<strong>{header}</strong>" if header else "",
                                               rest) if part)
     return (f"\n\n<p>{line}</p>\n\n" if line else "\n\n"), "\n\n"
+
+
+def step(tag: Tag) -> tuple[str, str]:
+    """A ``step`` of Blowfish's ``steps``: its ``number`` and ``title`` in bold above its
+    content (Markdown), as the page shows them beside the line of steps."""
+    number, title = escape(tag.get("number") or ""), inline_markdown(tag.get("title") or "")[0]
+    line = ". ".join(part for part in (number, title) if part)
+    return (f"\n\n<p><strong>{line}</strong></p>\n\n" if line else "\n\n"), "\n\n"
+
+
+def stat(tag: Tag, content: str) -> str:
+    """Blowfish's ``{{< stat value="12" label="Herons" >}}``: its value in bold, then its
+    label, then what it holds (Markdown, each as the theme's ``markdownify`` reads it)."""
+    value, label = (inline_markdown(tag.get(key) or "")[0] for key in ("value", "label"))
+    return f"\n\n<p><strong>{value or '0'}</strong> {label or 'Metric'}</p>\n\n{content}\n\n"
+
+
+def marquee_item(tag: Tag, content: str) -> str:
+    """A ``marquee-item`` of Blowfish's ``marquee``: its words, linked to its ``href``, each
+    on its own line (the row scrolls past on the page); its icon only decorates them."""
+    url = web_url(tag.get("href") or "", mail=True)
+    words = content.strip()
+    return f"\n\n[{words}]({url_in_markdown(url)})\n\n" if url and words else f"\n\n{words}\n\n"
 
 
 def _path(tag: Tag, name: str) -> str:

@@ -20,6 +20,7 @@ from newsletter.errors import ContentError
 from newsletter.posts import read_post
 from newsletter.records import record
 from newsletter.render.tags.html import IMAGE_FILE
+from newsletter.render.tags.syntax import Tag, TagProblem
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -70,6 +71,8 @@ class TagContext:
     body of the page ``path`` names as Hugo's ``GetPage`` finds it (from the content folder,
     else beside the post), without its front matter; None when there is none; ``page_title``
     its title.
+    ``unloaded(target)`` is why the post file a link names did not load (its file, line and
+    problem), None where it names none: the link's problem says so, not "no post".
     ``pictures(folder)`` are the image files of a folder a gallery names, by name, as the post
     would link them: beside the post (``album/a.jpg``), else in a static folder or the content
     folder (``/images/album/a.jpg``); none when there is no such folder in the site.
@@ -80,6 +83,8 @@ class TagContext:
     site: Mapping[str, Any] = field(default_factory=dict)
     page: Mapping[str, Any] = field(default_factory=dict)
     link_url: Callable[[str, str], str | None] = _no_links
+    # why the post file a link names did not load ("source/_posts/x.md:3: ..."), else None
+    unloaded: Callable[[str], str | None] = _no_files
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
     erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
     zola: bool = False  # Zola's post: {{/* x() */}} shows {{ x() }}, where Hugo's is a comment
@@ -90,6 +95,13 @@ class TagContext:
     # from the site's (Docsy's readfile "/x"), as read_beside reads one
     page_title: Callable[[str], str | None] = _no_files  # the title of the page read_page reads
     pictures: Callable[[str], list[str]] = _no_pictures
+
+    def unloaded_link(self, tag: Tag, target: str) -> TagProblem | None:
+        """The problem of a link to a post file that is there but did not load (its front
+        matter broken): the real reason, at that file's line; None where it is not that."""
+        problem = self.unloaded(target)
+        return TagProblem(f"{tag.quoted()}: the post it links does not load ({problem})",
+                          "fix that post, then the link works") if problem else None
 
     @property
     def origin(self) -> str:
@@ -125,6 +137,7 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
         site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
+                      unloaded=layout.unloaded_problem if layout is not None else _no_files,
                       variables=layout.generator.template_data(post.front_matter)
                       if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),

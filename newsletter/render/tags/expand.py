@@ -23,14 +23,13 @@ from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
-                                         literal_spans, run_end)
+                                         literal_spans, run_end, standalone_indent)
 from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
 MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
-_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 _PUNCTUATION = re.compile(r"[.,;:!?)]")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
@@ -196,8 +195,9 @@ class _Expander(ShortcodeReading):
         opener, kind, closer = next(item for item in DELIMITERS if text.startswith(item[0], pos))
         if kind == "hugo-comment":
             return self._drop_until(pos, opener, _HUGO_COMMENT_END, "*/}}")
-        close = self.closers[closer].next(pos + len(opener))
-        nested = self.openings.next(pos + 2)
+        by_value = kind == "liquid" and liquid.INCLUDE_BY_VALUE.match(text, pos)  # {{ x }} in it
+        close = self.closers[closer].next(by_value.end() if by_value else pos + len(opener))
+        nested = self.openings.next(by_value.end() if by_value else pos + 2)
         if close is None or close.start() >= limit or (nested and nested.start() < close.start()):
             self._report(pos, f"{text[pos:pos + 40].split(chr(10))[0]}\u2026 is never closed",
                          f"end the tag with {closer}, or put it in code if it is meant literally")
@@ -286,10 +286,11 @@ class _Expander(ShortcodeReading):
         space before it along ("in this {% include toc.html %}." is "in this.")."""
         if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
             self.out[-1] = self.out[-1].rstrip(" \t")
-        alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
         self.placed += len(output.markdown)  # a file included a thousand times: gigabytes
         check_placed_size(self.placed, len(output.markdown), self._line(start))
-        self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
+        indent = standalone_indent(self.text, start, end) if output.block else None
+        self.out.append(output.markdown if indent is None else  # in a list item: stays there
+                        "\n" + re.sub(r"(?m)^(?=.)", indent, output.markdown) + "\n")
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
         """Report the tag, and show it as written: as text, whatever markup it holds."""

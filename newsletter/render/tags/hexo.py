@@ -52,8 +52,9 @@ def post_link(tag: Tag, context: TagContext) -> Output:
         raise TagProblem(f"{tag.quoted()} names no post", "name the post's file, without .md")
     url = context.link_url(tag.name, words[0])
     if not url:
-        raise TagProblem(f"{tag.quoted()}: no post {words[0]} on this site",
-                         "name the post by its file in source/_posts, without .md")
+        raise context.unloaded_link(tag, words[0]) or TagProblem(
+            f"{tag.quoted()}: no post {words[0]} on this site",
+            "name the post by its file in source/_posts, without .md")
     text = " ".join(word for word in words[1:] if word not in ("true", "false")) or words[0]
     return Output(f"[{text.replace('[', '').replace(']', '')}]({url_in_markdown(url)})")
 

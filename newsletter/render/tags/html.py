@@ -16,6 +16,7 @@ from urllib.parse import quote
 import lxml.html
 import markdown
 
+from newsletter.posts import MARKDOWN_SYNTAX
 from newsletter.urls import split_url
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -27,7 +28,6 @@ _URL_TRIM = "".join(map(chr, range(0x21)))  # C0 controls and space (WHATWG URL 
 _MARKDOWN_PUNCTUATION = {ord(char): f"&#{ord(char)};" for char in "\\`*_[]{}~|#!"}
 WEB_SCHEMES = ("http", "https")
 _THREAD = threading.local()
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#~|{}]")
 
 
 def escape(value: str) -> str:
@@ -70,7 +70,7 @@ def inline_markdown(value: str) -> tuple[str, str]:
     one_line = _SPACES.sub(" ", _CONTROLS.sub(" ", value)).strip()
     if not one_line:
         return "", ""
-    if not _MARKDOWN_SYNTAX.search(one_line):
+    if not MARKDOWN_SYNTAX.search(one_line):
         return escape(one_line), one_line
     rendered = _inline_markdown().reset().convert(html.escape(one_line, quote=False))
     single_paragraph = rendered.startswith("<p>") and rendered.count("<p>") == 1

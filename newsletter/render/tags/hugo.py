@@ -158,8 +158,9 @@ def ref(tag: Tag, context: TagContext) -> Output:
     urls = (context.link_url(tag.name, name) for name in (translation, path) if path and name)
     url = next(filter(None, urls), None) or ("" if path else context.page.get("permalink"))
     if not url:
-        raise TagProblem(f"{tag.quoted()}: no post or page {path or target} on this site",
-                         "check the path (relative to content/, or to this post)")
+        raise context.unloaded_link(tag, path) or TagProblem(
+            f"{tag.quoted()}: no post or page {path or target} on this site",
+            "check the path (relative to content/, or to this post)")
     return Output(url_in_markdown(url + (f"#{anchor}" if anchor else "")))
 
 

@@ -13,6 +13,7 @@ image, its link) or left out, with a warning.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
@@ -21,6 +22,7 @@ from newsletter.render.tags import eleventy, hexo, hugo, themes, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import inline_markdown, url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
+from newsletter.render.tags.jekyll_includes import picture_include
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Words in an include's file name that mark it as page furniture, which an email goes without.
@@ -37,7 +39,7 @@ _LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false")  # an unquoted value that i
 # key: value parameters, as jekyll-responsive-image takes them (path: x.jpg alt: "A kite")
 _COLON_PARAMETER = re.compile(r"""(?<!\S)([A-Za-z_][\w-]*):\s+("[^"]*"|'[^']*'|[^\s"']+)""")
 # A tag's words, a quoted phrase one word (Octopress' {% img /x.png 300 "A title" %})
-_WORD = re.compile(r""""[^"]*"|'[^']*'|\S+""")
+_WORD = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")  # a quoted value is part of its word
 # {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
 _INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 # Arguments separated by commas, each maybe quoted (Hexo themes' tags); an icon's classes
@@ -52,6 +54,8 @@ OWN_TAGS = frozenset({
     "set", "macro", "call", "block", "extends", "import", "from", "filter", "verbatim",
 })
 # Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
+# Jekyll's include of the file a value names, {% include {{ page.widget }} %}, to the value's }}
+INCLUDE_BY_VALUE = re.compile(r"\{%-?\s*include(?:_cached|_relative)?\s+\{\{[^{}]{0,400}\}\}")
 BLOCK_ENDS = {"highlight": "endhighlight", "codeblock": "endcodeblock", "comment": "endcomment",
               "raw": "endraw"}
 
@@ -68,7 +72,8 @@ def link_tag(tag: Tag, context: TagContext) -> Output:
     if not url:
         hint = ("name the post by its file name without .md, e.g. 2024-05-01-my-post"
                 if tag.name == "post_url" else "give the file's path from the site's folder")
-        raise TagProblem(f"{tag.quoted()}: no post {target} on this site", hint)
+        raise context.unloaded_link(tag, target) or TagProblem(
+            f"{tag.quoted()}: no post {target} on this site", hint)
     return Output(url_in_markdown(url))
 
 
@@ -76,7 +81,7 @@ def include(tag: Tag, context: TagContext) -> Output:
     """Page furniture is dropped; a theme's figure include (Minimal Mistakes', al-folio's) and
     its YouTube and Vimeo includes become what Hugo's figure and video shortcodes do; anything
     else cannot be shown, so it stays to be reported."""
-    name, _, rest = tag.body.strip().partition(" ")
+    name, _, rest = _included_name(tag, context)
     if tag.name == "include_relative" and (beside := _beside(tag, context, name)):
         return beside
     words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
@@ -98,8 +103,43 @@ def include(tag: Tag, context: TagContext) -> Output:
         return _shortcode(tag, context, video[0], id=video[1])
     if not name:
         raise TagProblem(f"{tag.quoted()} names no file", "name the file to include")
+    own = _own_picture(tag, context, name, named)
+    if own:
+        return own
     # the site's own image include, {% include image.html url="..." caption="..." %}, included
     return themes.left_out(as_shortcode(tag, context, name), context, "the include", _from_site)
+
+
+def _included_name(tag: Tag, context: TagContext) -> tuple[str, str, str]:
+    """The file an include names and its parameters: Jekyll's ``{% include {{ page.widget }}
+    %}`` names the file the value holds (one it has none for is a problem at its line)."""
+    body = tag.body.strip()
+    by_value = re.match(r"\{\{-?(.*?)-?\}\}", body, re.DOTALL)
+    if not by_value:
+        return body.partition(" ")
+    name = values.text_of(by_value[1].strip(), tag, context).strip()
+    if not name:
+        raise TagProblem(f"{tag.quoted()}: {by_value[1].strip()} names no file for this post",
+                         "give it a value in the front matter, or name the file")
+    return name, " ", body[by_value.end():]
+
+
+def _own_picture(tag: Tag, context: TagContext, name: str,
+                 named: dict[str, str]) -> Output | None:
+    """The site's own picture include (``_includes/image.html``) as its file shows the
+    parameters: the picture, its alt text and caption; a warning where the file prints other
+    parameters too. None where the file is not there or shows no picture of them."""
+    text = context.read_site(f"_includes/{name}") if "{" not in name else None
+    shown = picture_include(text) if text else None
+    image = named.get(shown.src, "").strip() if shown else ""
+    if not shown or not image:
+        return None
+    if shown.folder and not re.match(r"[a-z][a-z0-9+.-]*:|/", image, re.IGNORECASE):
+        image = shown.folder.rstrip("/") + "/" + image
+    figure = _shortcode(tag, context, "figure", src=_from_site(image),
+                        alt=named.get(shown.alt or ""), caption=named.get(shown.caption or ""))
+    return replace(figure, warning=themes.warning(tag, False, shown="image", what="the include")
+                   if shown.more else None)
 
 
 def _beside(tag: Tag, context: TagContext, name: str) -> Output | None:

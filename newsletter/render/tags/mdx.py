@@ -73,6 +73,23 @@ class ImageImports:
         src = web_url(values.get("src") or "")
         return f'<img src="{escape(src)}" alt="{escape(values.get("alt") or "")}">' if src else None
 
+    def own_image(self, source: str) -> str | None:
+        """The picture of a site's own self-closing component given an image file the post
+        imports (``<Figure src={heron} alt="..." caption="..." />``): the image, its alt text
+        and its caption; None for any other. Only the picture: the rest is the site's code."""
+        if not source.endswith("/>"):
+            return None
+        values, image = {}, None
+        for key, double, single, variable in _ATTRIBUTE.findall(source):
+            values[key] = double or single
+            if variable in self.files and key in ("src", "image", "img"):
+                image = image or web_url(self.files[variable])
+        if not image:
+            return None
+        caption = values.get("caption") or values.get("title")
+        return (f'<img src="{escape(image)}" alt="{escape(values.get("alt") or "")}">'
+                + (f"\n\n<p>{escape(caption)}</p>" if caption else ""))
+
 
 class Values:
     """What an expression names that the post itself says: a value of its front matter
@@ -113,6 +130,11 @@ def read(text: str, pos: int, limit: int, images: ImageImports | None,
     image = images.image(source) if images and opening.startswith("<") else None
     if image:
         return Piece(end, image)
+    own = images.own_image(source) if images and opening.startswith("<") else None
+    if own:
+        return Piece(end, own, f"{opening}> is an MDX component the site's code draws; the "
+                     "email shows only its picture", "look at the email; write what else the "
+                     "component shows into the post if readers need it", warning=True)
     if not opening.startswith("<") and values and (value := values.value(source)) is not None:
         return Piece(end, escape(value))
     if opening.startswith("<"):

@@ -3,7 +3,8 @@
 Tabs (Docusaurus's and Starlight's ``<Tabs>`` of ``<TabItem label="...">``, Nextra's
 ``<Tabs items={[...]}>`` of ``<Tabs.Tab>``) are labelled sections one after another, and the
 note boxes (``<Callout>``, ``<Admonition>``, Starlight's ``<Aside>``, Mintlify's ``<Note>``,
-``<Tip>``, ``<Warning>``...) their title or kind in bold, then their content. Any other
+``<Tip>``, ``<Warning>``...) their title or kind in bold, then their content; embeds
+(``<YouTube>``, ``<Tweet>``...) links, as :mod:`newsletter.render.tags.mdx_embeds` says. Any other
 component is the site's code: what it holds stays, without its tags, and one that holds nothing
 is left out, each a warning at its line. Never a component's markup: its attributes are code.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from newsletter.render.tags.html import escape
+from newsletter.render.tags.mdx_embeds import embed_html
 
 TAB_GROUPS = frozenset({"Tabs"})
 TABS = frozenset({"TabItem", "Tab", "Tabs.Tab"})
@@ -53,6 +55,9 @@ class Components:
             kind = values.get("type") or (name if name not in ("Callout", "Admonition", "Aside")
                                           else "note")
             return _bold(values.get("title") or kind.capitalize()), None
+        embed = embed_html(name, values)
+        if embed:
+            return embed, None
         if closed:
             return "", f"<{name}> is an MDX component the site's code draws; it is left out of " \
                        "the email"

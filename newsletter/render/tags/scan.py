@@ -23,6 +23,8 @@ _FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
 _FENCE_CLOSE = re.compile(r"(~{3,}|`{3,})[ ]*")
 _FENCES = ("```", "~~~")
 _LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+\S")
+_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
+_LOOK_BACK = 2000  # characters above a tag looked through for the list item it is in
 _HTML_OPEN = re.compile(r"<(pre|code)\b[^<>]{0,500}>|<!--", re.IGNORECASE)
 _HTML_CLOSE = {"pre": re.compile(r"</pre\s*>", re.IGNORECASE),
                "code": re.compile(r"</code\s*>", re.IGNORECASE),
@@ -255,3 +257,33 @@ def literal_spans(text: str, *, zola: bool = False) -> list[Literal]:
         if not kept or literal.start >= kept[-1].end:
             kept.append(literal)
     return kept
+
+
+def list_indent(text: str, start: int) -> str:
+    """The indentation of the list item whose lines hold ``start`` (Hextra's cards indented
+    under a step), so a block put there stays in the item; "" outside a list (at the top, four
+    spaces would make it code; in an HTML block it stays inline, as it was written)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    depth = len(text[line_start:start])
+    if text[line_start:start].strip():
+        return ""  # words before it on its line
+    for line in reversed(text[max(0, line_start - _LOOK_BACK):line_start].splitlines()):
+        above = len(line) - len(line.lstrip(" \t"))
+        if not line.strip() or above >= depth:
+            continue
+        if item := _LIST_ITEM.match(line.lstrip(" \t")):
+            column = above + item.end() - 1  # where the item's text starts
+            return " " * column if column <= depth else ""
+        if not above:
+            return ""  # a paragraph at the top: no list
+    return ""
+
+
+def standalone_indent(text: str, start: int, end: int) -> str | None:
+    """Where a block a tag makes stands alone on its lines: "" at a line's start, the list
+    item's indentation when indented in one (list_indent); None when words share its lines."""
+    if not _REST_OF_LINE.match(text, end):
+        return None
+    if start == 0 or text[start - 1] == "\n":
+        return ""
+    return list_indent(text, start) or None

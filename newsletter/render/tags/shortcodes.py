@@ -38,11 +38,12 @@ def _blockquote(tag: Tag) -> tuple[str, str]:
 
 # What goes before and after the content of a shortcode whose content is Markdown.
 _AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote,
-           "timelineitem": blowfish_cards.timeline_item}
+           "timelineitem": blowfish_cards.timeline_item, "step": blowfish_cards.step}
 # Framed shortcodes whose content, expanded, is then put in what they make (Hugo's quotes and
 # note boxes, Nikola's thumbnail with its caption).
 _WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail,
-            **dict.fromkeys(inline_elements.ELEMENTS, inline_elements.element)}
+            **dict.fromkeys(inline_elements.ELEMENTS, inline_elements.element),
+            "stat": blowfish_cards.stat, "marquee-item": blowfish_cards.marquee_item}
 _HANDLERS = {**theme_players.SHORTCODES, **hugo.SHORTCODES,  # shortcodes made in their place
              **blowfish_cards.SHORTCODES, **theme_embeds.SHORTCODES,
              **theme_pieces.SHORTCODES, "media": nikola.media}
@@ -50,7 +51,7 @@ _HANDLERS = {**theme_players.SHORTCODES, **hugo.SHORTCODES,  # shortcodes made i
 _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 # Framed shortcodes that may stand without a closing tag (Hugoplate's button).
-_WITHOUT_CLOSING = themes.BUTTONS | inline_elements.ELEMENTS
+_WITHOUT_CLOSING = themes.BUTTONS | inline_elements.ELEMENTS | {"stat"}
 
 
 @record
@@ -82,7 +83,7 @@ class ShortcodeReading:
             if tag.self_closing or name in themes.LINKS and tag.get("text") or \
                     name in inline_elements.ELEMENTS and inline_elements.words(tag) or \
                     name in hugo.QUOTED_SHORTCODES and tag.get("text") or \
-                    name in _WITHOUT_CLOSING and self._closing(name, tag.end) is None:
+                    name in _WITHOUT_CLOSING and not self._encloses(tag):
                 self.out.append(self._without_content(tag))
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
@@ -127,6 +128,14 @@ class ShortcodeReading:
         if name in themes.SOURCES:
             return self._call(tag, lambda: themes.source(tag, inner, self.context), end.end())
         return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
+
+    def _encloses(self, tag: Tag) -> bool:
+        """Whether a shortcode that may stand alone (a button, Blowfish's stat) is closed before
+        the next of its name opens: stats one after another, the last holding words."""
+        closing = self._closing(tag.name, tag.end)
+        return closing is not None and not re.compile(
+            r"\{\{[<%]\s*" + re.escape(tag.name) + r"[\s>%]").search(self.text, tag.end,
+                                                                  closing.start())
 
     def _without_content(self, tag: Tag) -> str:
         if tag.name in hugo.CONTENT_SHORTCODES:

@@ -2,13 +2,15 @@
 reported (docs/template-tags.md): FixIt's ``version`` badge, ``asciinema`` recording and
 ``friend`` card, Blowfish's ``icon`` (decoration, left out), ``swatches``, ``mdimporter`` and
 ``codeimporter``, Congo's ``screenshot`` (a picture of the post's bundle), and Docsy's
-``readfile`` (a file of the site in the post's place)."""
+``readfile`` (a file of the site in the post's place); and blogdown's ``postref``, the post's
+own path, which its HTML puts before the files R renders beside it."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 from typing import Callable
+from urllib.parse import urlsplit
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, link, web_url
@@ -121,7 +123,13 @@ def screenshot(tag: Tag, context: TagContext) -> Output:
                   context)
 
 
+def postref(tag: Tag, context: TagContext) -> Output:
+    """blogdown's ``{{< blogdown/postref >}}`` (``index_files/figure-html/plot-1.png`` after
+    it): the post's own path from the site's root, as its ``.RelPermalink``."""
+    return Output(escape(urlsplit(str(context.page.get("permalink") or "/")).path))
+
+
 SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "version": version, "asciinema": asciinema, "friend": friend, "icon": icon,
     "swatches": swatches, "mdimporter": imported, "codeimporter": imported,
-    "readfile": readfile, "screenshot": screenshot}
+    "readfile": readfile, "screenshot": screenshot, "blogdown/postref": postref}

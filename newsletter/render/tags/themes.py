@@ -13,6 +13,7 @@ before it goes out; tabs and buttons are shown whole and are not.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import replace
 from itertools import takewhile
@@ -49,8 +50,10 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe", "column", "columns", "endcolumns"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-# Blowfish's timeline: its items; Hextra's cards: its cards
-LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards"})
+# Blowfish's timeline, steps, stats and marquee: their items; its slider: the bundle's pictures
+# its pattern matches; Hextra's cards: its cards
+LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards", "steps", "stats", "marquee",
+                     "slider"})
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
 # ltr, whose direction the email sets per paragraph from its words; Beautiful Hugo's columns
@@ -64,12 +67,13 @@ _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
 # FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
 LINK = "link"
+_CARD_KEYS = frozenset({"link", "title", "subtitle"})  # Hextra's card the email shows whole
 _TEXTS = ("content", "text", "body", "message")
 _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 # An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style)
 # is its image whole: the rest only places it on the page.
 _WHOLE_IMAGE_KEYS = frozenset({*_IMAGE_KEYS, "alt", "caption", "title", "width", "height",
-                               "position", "style", "class", "align"})
+                               "position", "style", "class", "align", "description"})
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
@@ -208,8 +212,10 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     if image:
         after = _words_after(tag.positional, image)
         sizes = [word for word in after if word.isdigit()]
-        values = {"src": place(image), "alt": tag.get("alt") or _alt_after(after),
-                  "caption": tag.get("caption") or tag.get("title"),
+        described = tag.get("description")  # a site's image.html include: its alt, or caption
+        values = {"src": place(image), "alt": tag.get("alt") or described or _alt_after(after),
+                  "caption": tag.get("caption") or tag.get("title")
+                  or (described if tag.get("alt") else None),
                   "width": tag.get("width") or (sizes[:1] or [None])[0],
                   "height": tag.get("height") or (sizes[1:2] or [None])[0]}
         shown = figure(replace(tag, name="figure", positional=(), named={
@@ -224,8 +230,9 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
         subtitle = tag.get("subtitle") if tag.name == "card" else None  # Hextra's, a block
         shown = f"[{escape(text)}]({url_in_markdown(url)})" + \
             (f" \u2014 {inline_markdown(subtitle)[0]}" if subtitle else "")
+        whole = tag.name == LINK or tag.name == "card" and set(tag.named) <= _CARD_KEYS
         return Output(shown, block=tag.name == "card", warning=None
-                      if tag.name == LINK else warning(tag, False, shown="link", what=what))
+                      if whole else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:
         return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
@@ -252,13 +259,17 @@ def _gallery_pictures(tag: Tag, context: TagContext) -> list[str]:
     """The pictures of the folder a gallery lists: Hugoplate's ``dir`` (beside the post, in
     ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``),
     Blowfish's carousel's ``images`` (``"gallery/*"``, or pictures named in braces,
-    ``"{gallery/03.jpg,https://...}"``)."""
+    ``"{gallery/03.jpg,https://...}"``), its slider's ``pattern`` of the bundle's files."""
     album, folder, images = tag.get("album"), tag.get("dir"), (tag.get("images") or "").strip()
     if images.startswith("{") and images.endswith("}"):
         return [name.strip() for name in images[1:-1].split(",")
                 if IMAGE_FILE.search(name.strip()) and web_url(name.strip())]
     if images.endswith("/*"):
         folder = images[:-2]
+    if pattern := (tag.get("pattern") or "").strip():  # Blowfish's slider: "gallery/*.jpg"
+        inside, _, files = pattern.rpartition("/")
+        return [path for path in context.pictures(inside or ".")
+                if fnmatch.fnmatchcase(path.rpartition("/")[2], files)]
     names = ([f"gallery/{album}", album] if album else []) + ([folder] if folder else [])
     return next(filter(None, map(context.pictures, names)), [])
 
