@@ -187,10 +187,8 @@ class Ledger:
         return any(self.get_meta(prefix + post_id) is not None
                    for prefix in (PENDING_PREFIX, RUNNING_PREFIX))
 
-    def clear_pending(self, post_id: str, whatever_is_pending: bool = False) -> None:
-        """After a run that walked the whole list and left nobody pending (see may_have_pending;
-        ``whatever_is_pending``: the welcome series resumes its own readers). One sender at a
-        time here (the site's lock): none can put readers back meanwhile, as on PostgreSQL."""
+    def clear_pending(self, post_id: str) -> None:
+        """After a run that walked the whole list and left nobody pending (see may_have_pending)."""
         self.delete_meta(PENDING_PREFIX + post_id)
 
     def _flag_pending(self, post_id: str) -> None:
@@ -311,12 +309,9 @@ class Ledger:
         """Every post the ledger holds rows for."""
         return [row[0] for row in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
 
-    def counts(self, post_id: str | None = None,
-               states: Sequence[State] = tuple(State)) -> dict[str, Counter]:
-        """{post_id: Counter(state -> rows)} of rows in ``states``, for one post or all."""
-        where, params = f" WHERE state IN ({','.join('?' * len(states))})", tuple(states)
-        if post_id is not None:
-            where, params = where + " AND post_id = ?", (*params, post_id)
+    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
+        """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
+        where, params = ("", ()) if post_id is None else (" WHERE post_id = ?", (post_id,))
         result: dict[str, Counter] = {}
         query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"
         for post, state, count in self.db.execute(query, params):

@@ -94,18 +94,17 @@ class PostgresLedger(LedgerRuns):
         return any(self.get_meta(prefix + post_id) is not None
                    for prefix in (PENDING_PREFIX, RUNNING_PREFIX))
 
-    def clear_pending(self, post_id: str, whatever_is_pending: bool = False) -> None:
+    def clear_pending(self, post_id: str) -> None:
         """Remove the post's flag after a run that walked its whole list, unless a reader
         still active is pending: another sender may have put a batch back behind this run's
         walk. Looked for only when the flag changed since this run began other than by this
         run's own writes (:meth:`flag_pending`): a pass over the post's rows (about a second
-        at a million). Decided under :data:`FLAG`, which every flag's setter takes;
-        ``whatever_is_pending``: removed even then (the welcome series resumes its own)."""
+        at a million). Decided under :data:`FLAG`, which every flag's setter takes."""
         key = PENDING_PREFIX + post_id
         with self.atomic():
             self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (FLAG,))
             flag = self.get_meta(key)
-            if flag is None or not (whatever_is_pending or self._vouched.get(post_id) == flag
+            if flag is None or not (self._vouched.get(post_id) == flag
                                     or not self._active_pending(post_id)):
                 return
             self.delete_meta(key)

@@ -31,10 +31,11 @@ class LedgerReports:
 
     def counts(self, post_id: str | None = None,
                states: Sequence[State] = tuple(State)) -> dict[str, Counter]:
-        """As :meth:`Ledger.counts`. A pass over the post's rows (about 66,000 pages at a
-        million): done by this session alone, without parallel workers (each reads and
-        counts a share, and together they took three times the CPU), so a count as a sender
-        ends leaves the database to the senders still going."""
+        """{post_id: Counter(state -> rows)} of rows in ``states``, for one post or all: a
+        pass over the post's rows (about 66,000 pages at a million), by this session alone,
+        without parallel workers (each reads and counts a share, and together they took three
+        times the CPU), so a count as a sender ends leaves the database to the senders still
+        going."""
         query = "SELECT post_id, state, count(*) FROM deliveries WHERE state = ANY(%s)"
         params: tuple = ([str(s) for s in states],)
         if post_id is not None:
