@@ -52,6 +52,9 @@ class Behaviour:
     delay: float = 0.0
     name: str | None = None  # fail: the provider's error name/code (Resend name, Postmark ErrorCode)
     body: Any = None  # answer: this JSON, with ``status``, whatever was asked
+    # An answer held for ``delay`` seconds waits for this event (when set) instead of the
+    # fake's closing: a test releases one request's answer at the moment it chooses.
+    until: threading.Event | None = None
 
 
 def answer(body: Any, status: int = 200) -> Behaviour:
@@ -737,7 +740,7 @@ class _Handler(BaseHTTPRequestHandler):
         behaviour, (status, headers, payload) = fake.handle(request)
         delay = fake.latency + behaviour.delay
         if delay:
-            fake.closing.wait(delay)
+            (behaviour.until or fake.closing).wait(delay)
         data = b"" if payload is None else (
             payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
         try:

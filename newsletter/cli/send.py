@@ -165,6 +165,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         count_active,
         count_recipients,
         finish_if_walked,
+        left_as_it_ends,
         mark_sent_by_hand,
         recover_dead_runs,
         remember_sent,
@@ -237,7 +238,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                         mark_sent_by_hand(ledger, post.id, dt.datetime.now(dt.timezone.utc))
                 if progress:
                     progress.end()
-                left = ledger.counts(post.id).get(post.id, Counter())  # this run's and earlier
+                left = left_as_it_ends(ledger, post.id)  # this run's and earlier
             finally:
                 if budget is not None:
                     budget.close()
@@ -289,14 +290,14 @@ def _another_senders_left(settings, post, left: Counter) -> Counter:
     found: its batches on their way are in doubt now, said here (this run's summary said
     nothing of them, and exited 0) rather than by the next command. A sender still alive
     keeps its rows."""
-    from newsletter.sending import Ledger, recover_dead_runs
+    from newsletter.sending import Ledger, left_as_it_ends, recover_dead_runs
 
     if not recover_dead_runs(settings):
         return left
     click.echo(f"Another run of the post stopped with messages on their way: they are now in "
                f"doubt, not resent (see `newsletter status {post.name}`).")
     with Ledger.open(settings) as ledger:
-        return ledger.counts(post.id).get(post.id, Counter())
+        return left_as_it_ends(ledger, post.id)
 
 
 def _note_development_secret(settings) -> None:

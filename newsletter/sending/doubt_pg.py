@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from newsletter.sending.accounting import on_postgresql
 from newsletter.sending.doubt import LEARNED, DoubtfulBatch, Doubts
 from newsletter.sending.states import State, ledger_time
-from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
+from newsletter.state import DOUBT_PREFIX
 
 if TYPE_CHECKING:
     from newsletter.sending.ledger import Ledger
@@ -82,12 +82,12 @@ class PostgresDoubts(Doubts):
 
     def requeue_batches(self, post_id: str, batches: Sequence[DoubtfulBatch],
                         reason: str) -> int:
-        self.ledger.set_meta(PENDING_PREFIX + post_id, ledger_time())  # before the rows
-        return self.ledger.db.execute(
-            "UPDATE deliveries SET state = %s, reason = %s, updated_at = %s "
-            "WHERE post_id = %s AND state = %s AND batch = ANY(%s)",
-            (State.PENDING.value, reason, ledger_time(), post_id, DOUBTFUL,
-             [batch.id for batch in batches])).rowcount
+        with self.ledger.putting_back(post_id):
+            return self.ledger.db.execute(
+                "UPDATE deliveries SET state = %s, reason = %s, updated_at = %s "
+                "WHERE post_id = %s AND state = %s AND batch = ANY(%s)",
+                (State.PENDING.value, reason, ledger_time(), post_id, DOUBTFUL,
+                 [batch.id for batch in batches])).rowcount
 
     NOTED = "reason = COALESCE(split_part(reason, %s, 1) || %s, '') || %s"
 

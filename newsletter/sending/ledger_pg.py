@@ -12,11 +12,17 @@ their recovery are :mod:`newsletter.sending.ledger_pg_runs`.
 
 A batch costs one wait for the disk, its claim's: its result commits without waiting
 (:data:`UNSYNCED`), and the next claim's commit carries it.
+
+The post's ``pending:`` flag (what `send --due` resumes) is set in the transaction that makes
+its rows ``pending``, and a sender that ends removes it only when no row of the post waits
+for an active reader, both under one advisory lock (:data:`FLAG`): a sender ending while
+another puts a failed batch back never removes the flag that batch needs.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import secrets
+from contextlib import contextmanager, nullcontext
 from typing import Iterable, Iterator, Sequence
 
 from newsletter.sending.ledger_pg_reports import ACTIVE
@@ -33,6 +39,7 @@ BATCH = ("INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
 # (a claim is on disk before its request goes out) and takes this one with it. A crash of the
 # database in between (not a restart) leaves the batch `submitting`: in doubt, never twice.
 UNSYNCED = "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL AND "
+FLAG = 0x6E6C706E  # advisory lock: a post's `pending:` flag set with its rows, or removed ("nlpn")
 
 
 class PostgresLedger(LedgerRuns):
@@ -50,6 +57,8 @@ class PostgresLedger(LedgerRuns):
         # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
         # of those claimed here, until their result: both then go by primary key, not address.
         self._held: dict[tuple[str, str], int] = {}
+        # post -> its `pending:` flag as this ledger's run began or last set it (flag_pending)
+        self._vouched: dict[str, str | None] = {}
         self._in_flight: dict[tuple[str, str], int] = {}
 
     def close(self) -> None:
@@ -86,13 +95,52 @@ class PostgresLedger(LedgerRuns):
                    for prefix in (PENDING_PREFIX, RUNNING_PREFIX))
 
     def clear_pending(self, post_id: str) -> None:
-        self.delete_meta(PENDING_PREFIX + post_id)
+        """Remove the post's flag after a run that walked its whole list, unless a reader
+        still active is pending: another sender may have put a batch back behind this run's
+        walk. Looked for only when the flag changed since this run began other than by this
+        run's own writes (:meth:`flag_pending`): a pass over the post's rows (about a second
+        at a million). Decided under :data:`FLAG`, which every flag's setter takes."""
+        key = PENDING_PREFIX + post_id
+        with self.atomic():
+            self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (FLAG,))
+            flag = self.get_meta(key)
+            if flag is None or not (self._vouched.get(post_id) == flag
+                                    or not self._active_pending(post_id)):
+                return
+            self.delete_meta(key)
+
+    def _active_pending(self, post_id: str) -> bool:
+        return self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM deliveries d JOIN subscribers s ON s.key = "
+            "d.address WHERE d.post_id = %s AND d.state = 'pending' AND s.status = ANY(%s))",
+            (post_id, ACTIVE)).fetchone()[0]
+
+    @contextmanager
+    def putting_back(self, post_id: str) -> Iterator[None]:
+        """A transaction that makes rows of the post ``pending`` and flags it for `send
+        --due`, one at a time with a sender removing the flag (:meth:`clear_pending`)."""
+        with self.atomic():
+            self.flag_pending(post_id)
+            yield
+
+    def flag_pending(self, post_id: str) -> None:
+        """Flag the post for `send --due`, in the enclosing transaction that makes rows of it
+        ``pending``. Each flag is a value of its own: this run vouches for the flag it set
+        only while it replaced one it vouched for too (the one there as it began, or its own
+        last), not one another sender set since."""
+        key, flag = PENDING_PREFIX + post_id, f"{ledger_time()} {secrets.token_hex(8)}"
+        self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (FLAG,))
+        if post_id in self._vouched and self._vouched[post_id] == self.get_meta(key):
+            self._vouched[post_id] = flag
+        else:
+            self._vouched.pop(post_id, None)
+        self.set_meta(key, flag)
 
     def requeue(self, post_id: str, state: State) -> int:
-        self.set_meta(PENDING_PREFIX + post_id, ledger_time())
-        return self.db.execute("UPDATE deliveries SET state = %s, updated_at = %s "
-                               "WHERE post_id = %s AND state = %s",
-                               (State.PENDING, ledger_time(), post_id, state)).rowcount
+        with self.putting_back(post_id):
+            return self.db.execute("UPDATE deliveries SET state = %s, updated_at = %s "
+                                   "WHERE post_id = %s AND state = %s",
+                                   (State.PENDING, ledger_time(), post_id, state)).rowcount
 
     # -- the send's hot path -------------------------------------------------------------------
 
@@ -192,11 +240,10 @@ class PostgresLedger(LedgerRuns):
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
              provider_id: str | None = None, batch: str | None = None) -> None:
-        if state is State.PENDING:
-            self.set_meta(PENDING_PREFIX + post_id, ledger_time())
-        elif state is State.IN_DOUBT:  # for `reconcile` to find
-            self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
-        rows, params = self._rows(post_id, addresses)
-        self.db.execute("UPDATE deliveries AS d SET state = %s, provider_message_id = %s, "
-                        f"reason = %s, updated_at = %s WHERE {self._unsynced()}{rows}",
-                        (state, provider_id, reason, ledger_time(), *params))
+        with self.putting_back(post_id) if state is State.PENDING else nullcontext():
+            if state is State.IN_DOUBT:  # for `reconcile` to find
+                self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
+            rows, params = self._rows(post_id, addresses)
+            self.db.execute("UPDATE deliveries AS d SET state = %s, provider_message_id = %s, "
+                            f"reason = %s, updated_at = %s WHERE {self._unsynced()}{rows}",
+                            (state, provider_id, reason, ledger_time(), *params))

@@ -5,7 +5,7 @@ post and state, and the active readers a post has not reached; the reads of
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from newsletter.sending.states import SETTLED, Delivery, State
 
@@ -29,13 +29,22 @@ class LedgerReports:
     def post_ids(self) -> list[str]:
         return [post for (post,) in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
 
-    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
-        query = "SELECT post_id, state, count(*) FROM deliveries"
-        params: tuple = ()
+    def counts(self, post_id: str | None = None,
+               states: Sequence[State] = tuple(State)) -> dict[str, Counter]:
+        """{post_id: Counter(state -> rows)} of rows in ``states``, for one post or all: a
+        pass over the post's rows (about 66,000 pages at a million), by this session alone,
+        without parallel workers (each reads and counts a share, and together they took three
+        times the CPU), so a count as a sender ends leaves the database to the senders still
+        going."""
+        query = "SELECT post_id, state, count(*) FROM deliveries WHERE state = ANY(%s)"
+        params: tuple = ([str(s) for s in states],)
         if post_id is not None:
-            query, params = query + " WHERE post_id = %s", (post_id,)
+            query, params = query + " AND post_id = %s", (*params, post_id)
         result: dict[str, Counter] = {}
-        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
+        with self.atomic():
+            self.db.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
+            rows = self.db.execute(query + " GROUP BY post_id, state", params).fetchall()
+        for post, state, count in rows:
             result.setdefault(post, Counter())[State(state)] = count
         return result
 

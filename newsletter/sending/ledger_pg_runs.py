@@ -13,7 +13,7 @@ from typing import Iterator, Sequence
 from newsletter.errors import SiteLockedError
 from newsletter.sending.ledger_pg_reports import LedgerReports
 from newsletter.sending.states import State, ledger_time
-from newsletter.state import DOUBT_PREFIX, RUNNING_PREFIX, postgres
+from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX, RUNNING_PREFIX, postgres
 
 SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
 DUE = 0x6E6C6475  # advisory lock: one `send --due` or `reconcile` at a time, every host ("nldu")
@@ -56,6 +56,7 @@ class LedgerRuns(LedgerReports):
                 "RETURNING id", (post_id, None if segment is None else json.dumps(list(segment)),
                                  ledger_time())).fetchone()[0]
             self.db.execute(f"SELECT pg_advisory_lock({RUN_LOCK})", (self._run,))
+            self._vouched[post_id] = self.get_meta(PENDING_PREFIX + post_id)  # clear_pending
             self._dead_before = {run for run, alive in self._other_runs(post_id) if not alive}
         yield
         self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), self._run))

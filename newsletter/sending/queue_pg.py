@@ -39,7 +39,7 @@ from newsletter.message import MessageFactory, Prepared
 from newsletter.sending.ledger_pg import ACTIVE, PostgresLedger
 from newsletter.sending.ledger_pg_runs import ALIVE
 from newsletter.sending.states import ledger_time
-from newsletter.state import PENDING_PREFIX, postgres
+from newsletter.state import postgres
 
 if TYPE_CHECKING:
     from newsletter.subscribers import PostgresStore
@@ -133,12 +133,12 @@ class SharedQueue:
             self.db.execute("SELECT set_config('synchronous_commit', 'off', true)")
             written = self._write({**self.params, "at": at, "from": self.through,
                                    "to": self.through + STRETCH})
+            if written:  # for `send --due` to resume a run that stops early
+                self.ledger.flag_pending(self.params["post"])
             last = self.db.execute("SELECT coalesce(max(position), 0) FROM subscribers"
                                    ).fetchone()[0]
             self.through = self.through + STRETCH if self.through + STRETCH < last else None
             self.ledger.set_meta(self.mark, json.dumps({**progress, "through": self.through}))
-            if written:  # for `send --due` to resume a run that stops early
-                self.ledger.set_meta(PENDING_PREFIX + self.params["post"], at)
 
     def _write(self, params: dict) -> int:
         """Write the pending rows of the stretch ``params`` names; how many. As new rows, and

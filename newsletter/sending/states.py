@@ -29,6 +29,9 @@ REPORT_ORDER = (State.SENT, State.FAILED, State.IN_DOUBT, State.PENDING, State.S
 # Rows in these states are not recipients of a normal run.
 SETTLED = (State.SENT, State.FAILED, State.IN_DOUBT, State.SUBMITTING)
 
+# What a send's summary counts of the post's rows as it ends: every state but sent.
+UNSETTLED = (State.FAILED, State.IN_DOUBT, State.PENDING, State.SUBMITTING)
+
 
 @record(frozen=True)
 class Delivery:

@@ -30,6 +30,7 @@ from newsletter.sending.welcome import (
     series_posts,
 )
 from newsletter.sending.welcome_state import ENABLED_AT
+from newsletter.state import PENDING_PREFIX
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -106,8 +107,9 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
                                    budget=budget, select=state.given(post.id, at))
                 if ledger.get_meta(FINISHED_KEY.format(post_id=post.id)):
                     # Readers left pending here are the series' to resume, not a reason to
-                    # walk the finished broadcast's whole list again.
-                    ledger.clear_pending(post.id)
+                    # walk the finished broadcast's whole list again: the flag goes, whoever
+                    # is pending (clear_pending would keep it for them on PostgreSQL).
+                    ledger.delete_meta(PENDING_PREFIX + post.id)
                 run.outcomes.append(WelcomeOutcome(post, report, warnings))
                 if report.stopped or report.limit_reached:
                     break
