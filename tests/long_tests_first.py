@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from itertools import islice
 
+import pytest
+
 # Node id prefixes, longest first (wall seconds on a loaded 2-core machine, 2026-12-08).
 LONGEST = (
     "tests/test_benchmarks.py::test_a_benchmark_runs_as_shipped[bench_store.py]",  # 35 s
@@ -58,6 +60,7 @@ def long_tests_first(items: list, workers: int) -> list:
     return ordered + list(rest)
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected: the tests that will run
 def pytest_collection_modifyitems(config, items):
     workers = getattr(config, "workerinput", {}).get("workercount")
     if workers and workers > 1:
