@@ -4,7 +4,7 @@
     python bench/bench_million.py --readers 100000    # a smaller list
     python bench/bench_million.py --memory            # the send's peak at 10k, 100k and 1M
     python bench/bench_million.py --unsubscribes      # one-click rates, idle, at 10k and 1M
-    python bench/bench_million.py --quick             # 300 readers, 20 unsubscribes: does it run?
+    python bench/bench_million.py --quick             # 100 readers, 20 unsubscribes: does it run?
 
 Every step runs the real `newsletter` command in its own process, against the lean fake
 providers of bench/fake_server.py answering after 200 ms, with the default [provider] settings:
@@ -298,14 +298,14 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=1_000_000)
     parser.add_argument("--memory", action="store_true",
                         help="only the send's peak memory at 10k, 100k and 1M readers")
-    parser.add_argument("--quick", action="store_true", help="300 readers, 20 unsubscribes")
+    parser.add_argument("--quick", action="store_true", help="100 readers, 20 unsubscribes")
     parser.add_argument("--unsubscribes", action="store_true",
                         help="only one-click unsubscribes against an idle serve, at 10k and "
                              "at --readers")
     args = parser.parse_args()
     if args.quick:
         global UNSUBSCRIBES, SMALL_LIST
-        UNSUBSCRIBES, SMALL_LIST, args.readers = 20, 300, 300
+        UNSUBSCRIBES, SMALL_LIST, args.readers = 20, 100, 100
     if args.memory:
         memory_run()
     elif args.unsubscribes:

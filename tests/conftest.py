@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from newsletter.config import SECRET_VARIABLES
 
-# each_store and store_site (tests/pg_support.py) ask for the migrated schemas' fixtures by name
-pytest_plugins = ["pg_support"]
+# each_store and store_site (tests/pg_support.py) ask for the migrated schemas' fixtures by name;
+# tests/long_tests_first.py orders the tests for -n
+pytest_plugins = ["pg_support", "long_tests_first"]
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers", "static")
