@@ -90,7 +90,7 @@ class Assembled(Sequence):
             column = map(itemgetter(field), readers)
             first = next(column)
             # Stops at the first that differs: the second reader, in a batch of distinct ones
-            # (a count over the whole column was 1.1 ms of a batch of 1,000).
+            # (a list and a count of the whole column were ~0.3 ms of a batch of 1,000).
             if any(value != first for value in column):
                 own.add(name)
         return own
