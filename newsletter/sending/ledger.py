@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsletter.sending.ledger_sync import LogSync
-from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.sending.states import EACH_STATE, SETTLED, Delivery, State, ledger_time
 from newsletter.state import (
     DOUBT_PREFIX,
     LEDGER,
@@ -307,6 +307,10 @@ class Ledger:
 
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
+        if post_id is not None:  # in one pass (EACH_STATE)
+            total, *each = self.db.execute(EACH_STATE, (*State, post_id)).fetchone()
+            if total == sum(each):  # else a state unknown here: the query below refuses it
+                return {post_id: Counter({s: n for s, n in zip(State, each) if n})} if total else {}
         where, params = ("", ()) if post_id is None else (" WHERE post_id = ?", (post_id,))
         result: dict[str, Counter] = {}
         query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"

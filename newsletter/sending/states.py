@@ -23,6 +23,12 @@ class State(StrEnum):
         return "in flight" if self is State.SUBMITTING else self.value.replace("_", " ")
 
 
+# The ledger's count of a post's rows in each state (Ledger.counts), ? for each State then the
+# post: in one pass, where GROUP BY state sorted the rows first (twice the time).
+EACH_STATE = ("SELECT COUNT(*), " + ", ".join(["COUNT(*) FILTER (WHERE state = ?)"] * len(State))
+              + " FROM deliveries WHERE post_id = ?")
+
+
 # The order in which reports list the states.
 REPORT_ORDER = (State.SENT, State.FAILED, State.IN_DOUBT, State.PENDING, State.SUBMITTING)
 
