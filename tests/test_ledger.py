@@ -202,6 +202,23 @@ def test_counts_per_post(ledger):
     assert list(ledger.counts(POST)) == [POST]
 
 
+def test_one_posts_counts_hold_every_state_and_refuse_one_this_version_does_not_know(ledger):
+    # A post's rows are counted in one pass (a count a state); a state written by something
+    # else is refused as the count of every post refuses it, never left out of the total.
+    readers = {state: [f"{state}{i}@x.org" for i in range(number + 1)]
+               for number, state in enumerate(State)}
+    for state, addresses in readers.items():
+        ledger.claim(POST, addresses, "outbox")
+        ledger.mark(POST, addresses, state, None)
+    ledger.claim("/posts/other", ["a@x.org"], "outbox")
+    expected = {state: len(addresses) for state, addresses in readers.items()}
+    assert ledger.counts(POST) == {POST: expected} == {POST: ledger.counts()[POST]}
+    assert ledger.counts("/posts/none") == {}
+    ledger.db.execute("UPDATE deliveries SET state = 'bounced' WHERE address = 'sent0@x.org'")
+    with pytest.raises(ValueError, match="bounced"):
+        ledger.counts(POST)
+
+
 def test_a_run_that_ends_with_a_batch_still_submitting_keeps_its_mark_for_recover(ledger):
     with ledger.running(POST):  # e.g. interrupted between a claim and its hand-over
         ledger.claim(POST, ["a@x.org"], "outbox")

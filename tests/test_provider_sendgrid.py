@@ -289,3 +289,40 @@ def test_a_batch_is_written_from_its_readers_without_building_their_messages(fak
             received = server.delivery(message.to_address)
             assert (received.html, received.text) == (message.html, message.text)
             assert received.headers["List-Unsubscribe"] == message.headers["List-Unsubscribe"]
+
+
+def test_a_batch_of_another_post_never_carries_the_json_kept_from_the_batch_before(fake_provider):
+    # The request's fixed JSON (the post's HTML and text with SendGrid's tags, the headers,
+    # the subject) is written once and kept for the batches after it of the same shape; a
+    # batch of another post, or one whose values HTML-escapes, must get its own: each reader
+    # receives the post sent to them, and each body is what a fresh adapter writes.
+    import dataclasses
+
+    from newsletter.message import MessageFactory
+
+    sendgrid, server = fake_provider("sendgrid")
+    fresh, _ = fake_provider("sendgrid")
+    other = dataclasses.replace(StandInEmail(), post_id="/posts/another-week",
+                                subject="Another week",
+                                html=StandInEmail.html.replace("stays the same", "is new"))
+    factories = {email.post_id: MessageFactory(sendgrid.settings, email, "test-secret")
+                 for email in (StandInEmail(), other)}
+    rounds = [("/posts/what-matters", "plain"), ("/posts/what-matters", "plain"),
+              ("/posts/another-week", "plain"), ("/posts/what-matters", "a&b"),
+              ("/posts/what-matters", "plain")]
+    for number, (post_id, name) in enumerate(rounds):
+        factory = factories[post_id]
+        readers = [(f"{number}.r{i}@example.org", f"Reader {i}") for i in range(3)]
+        if name != "plain":  # an address HTML-escapes: the HTML part takes its own tags
+            readers[0] = (f"{number}.{name}@example.org", "Amp")
+        batch = factory.assemble_all([factory.prepare(*reader) for reader in readers])
+        body = sendgrid.build_request(batch).body
+        assert body == fresh.build_request(list(batch)).body
+        sendgrid.send_batch(batch)
+        assert server.invalid == []
+        assert server.last_json()["subject"] == batch[0].subject
+        assert server.last_json()["custom_args"]["post"] == post_id
+        for message in batch:
+            received = server.delivery(message.to_address)
+            assert (received.html, received.text) == (message.html, message.text)
+            assert ("is new" in received.html) == (post_id == "/posts/another-week")

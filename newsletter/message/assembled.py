@@ -87,7 +87,10 @@ class Assembled(Sequence):
         readers = self.readers
         own = set()
         for name, field in READER_HEADERS:
-            column = list(map(itemgetter(field), readers))
-            if column.count(column[0]) != len(column):
+            column = map(itemgetter(field), readers)
+            first = next(column)
+            # Stops at the first that differs: the second reader, in a batch of distinct ones
+            # (a list and a count of the whole column were ~0.3 ms of a batch of 1,000).
+            if any(value != first for value in column):
                 own.add(name)
         return own

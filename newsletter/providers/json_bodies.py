@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Callable
 
 from newsletter.providers.http import json_body
@@ -28,8 +29,10 @@ HTML_SLOT, TEXT_SLOT = f"{_SLOT}html", f"{_SLOT}text"
 # A value the same for every item of the batch (Postmark's inline images), given as raw JSON:
 # the string SHARED_SLOT, quotes included, is replaced by it.
 SHARED_SLOT = f"{_SLOT}shared"
+BATCH_SLOT = f"{_SLOT}batch"  # a string value given at the end (FixedJson: the batch's key)
 _SLOTS = re.compile(f'({HTML_SLOT}|{TEXT_SLOT}|"{SHARED_SLOT}")'.encode())
 _SHARED = f'"{SHARED_SLOT}"'.encode()
+_BATCH = f'"{BATCH_SLOT}"'.encode()
 
 
 def json_escaped(text: str) -> bytes:
@@ -59,13 +62,23 @@ class BodyTemplate:
                    for i, piece in enumerate(self.parts[slot]))
 
 
-def json_with_array(payload: dict, items: list[str]) -> bytes:
-    """``json_body(payload)`` where the one value SHARED_SLOT stands for the array of
-    ``items`` (each JSON text, ASCII or not). The array is the bulk of the body (~0.5 MB for
-    1000 SendGrid personalizations): it is joined and encoded once, and copied once more into
-    the body; each large copy costs its page faults too."""
-    head, tail = json_body(payload).split(_SHARED, 1)
-    return b"".join((head, b"[", ",".join(items).encode(), b"]", tail))
+class FixedJson:
+    """``json_body(payload)`` in pieces around two slots: the value SHARED_SLOT stands for an
+    array of JSON items, BATCH_SLOT for a string. The array is the bulk of the body (~0.5 MB
+    for 1000 SendGrid personalizations): joined and encoded once (as UTF-8 apart from the
+    pieces: a post's one non-ASCII character would widen the whole text), copied once more
+    into the body."""
+
+    def __init__(self, payload: dict):
+        head, rest = json_body(payload).split(_SHARED, 1)
+        middle, tail = rest.split(_BATCH, 1)
+        self.pieces = (head + b"[", b"]" + middle, tail)
+
+    def join(self, items: list[str], batch: str) -> bytes:
+        """The body with ``items`` (each JSON text, ASCII or not) and the string ``batch``."""
+        head, middle, tail = self.pieces
+        return b"".join((head, ",".join(items).encode(), middle,
+                         encode_basestring(batch).encode(), tail))
 
 
 def json_array_with_bodies(messages: list[Message], item: Callable[[Message, str, str], dict],

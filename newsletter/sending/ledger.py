@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsletter.sending.ledger_sync import LogSync
-from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.sending.states import SETTLED, Delivery, State, counted_states, ledger_time
 from newsletter.sending import unfinished as dead_runs
 from newsletter.state import (
     DOUBT_PREFIX,
@@ -311,12 +311,7 @@ class Ledger:
 
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
-        where, params = ("", ()) if post_id is None else (" WHERE post_id = ?", (post_id,))
-        result: dict[str, Counter] = {}
-        query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"
-        for post, state, count in self.db.execute(query, params):
-            result.setdefault(post, Counter())[State(state)] = count
-        return dead_runs.as_recovered(result, self.unfinished)
+        return dead_runs.as_recovered(counted_states(self.db, post_id), self.unfinished)
 
     def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
         """The rows of a post in ``states``, by address."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from enum import StrEnum
 
 from newsletter.records import record
@@ -21,6 +22,26 @@ class State(StrEnum):
     def words(self) -> str:
         """The state as `status`, `posts` and the cron report name it to the writer."""
         return "in flight" if self is State.SUBMITTING else self.value.replace("_", " ")
+
+
+# A post's rows in each state, ? for each State then the post: in one pass, where GROUP BY
+# state sorted the rows first (twice the time).
+EACH_STATE = ("SELECT COUNT(*), " + ", ".join(["COUNT(*) FILTER (WHERE state = ?)"] * len(State))
+              + " FROM deliveries WHERE post_id = ?")
+
+
+def counted_states(db, post_id: str | None) -> dict[str, Counter]:
+    """{post_id: Counter(state -> rows)} of a SQLite ledger, for one post or every post."""
+    if post_id is not None:
+        total, *each = db.execute(EACH_STATE, (*State, post_id)).fetchone()
+        if total == sum(each):  # else a state unknown here: the query below refuses it
+            return {post_id: Counter({s: n for s, n in zip(State, each) if n})} if total else {}
+    where, params = ("", ()) if post_id is None else (" WHERE post_id = ?", (post_id,))
+    result: dict[str, Counter] = {}
+    query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"
+    for post, state, count in db.execute(query, params):
+        result.setdefault(post, Counter())[State(state)] = count
+    return result
 
 
 # The order in which reports list the states.
