@@ -127,8 +127,9 @@ def _included_name(tag: Tag, context: TagContext) -> tuple[str, str, str]:
 def _own_picture(tag: Tag, context: TagContext, name: str,
                  named: dict[str, str]) -> Output | None:
     """The site's own picture include (``_includes/image.html``) as its file shows the
-    parameters: the picture, its alt text and caption; a warning where the file prints other
-    parameters too. None where the file is not there or shows no picture of them."""
+    parameters: the picture, its alt text (where its ``<img>`` prints none, the writer's
+    ``alt`` or ``description``) and caption; a warning where the file prints other parameters
+    too. None where the file is not there or shows no picture of them."""
     text = context.read_site(f"_includes/{name}") if "{" not in name else None
     shown = picture_include(text) if text else None
     image = named.get(shown.src, "").strip() if shown else ""
@@ -136,8 +137,9 @@ def _own_picture(tag: Tag, context: TagContext, name: str,
         return None
     if shown.folder and not re.match(r"[a-z][a-z0-9+.-]*:|/", image, re.IGNORECASE):
         image = shown.folder.rstrip("/") + "/" + image
-    figure = _shortcode(tag, context, "figure", src=_from_site(image),
-                        alt=named.get(shown.alt or ""), caption=named.get(shown.caption or ""))
+    alt = named.get(shown.alt) if shown.alt else named.get("alt") or named.get("description")
+    figure = _shortcode(tag, context, "figure", src=_from_site(image), alt=alt,
+                        caption=named.get(shown.caption or ""))
     return replace(figure, warning=themes.warning(tag, False, shown="image", what="the include")
                    if shown.more else None)
 
