@@ -104,9 +104,10 @@ class PostgresLedger(LedgerRuns):
         with self.atomic():
             self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (FLAG,))
             flag = self.get_meta(key)
-            if flag is None or not (self._vouched.get(post_id) == flag
-                                    or not self._active_pending(post_id)):
+            if flag is None:
                 return
+            if self._vouched.get(post_id) != flag and self._active_pending(post_id):
+                return  # another sender put readers back behind this run's walk
             self.delete_meta(key)
 
     def _active_pending(self, post_id: str) -> bool:
