@@ -25,7 +25,7 @@ from newsletter.records import record
 from newsletter.subscribers.csv_encoding import check_is_file, export_encoding
 from newsletter.subscribers.csv_format import Record, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
-from newsletter.subscribers.import_cells import has_guard, unguard, unwrap_address
+from newsletter.subscribers.import_cells import has_spreadsheet_mark, unguard, unwrap_address
 from newsletter.subscribers.import_checks import (
     check_our_status,
     one_column_each,
@@ -202,7 +202,7 @@ def _read(path: Path, options: ImportOptions,
             # An empty status, and a cell that may say they left (misplaced.might_say_left,
             # inline): the Row reads it.
             if (status or "ed" not in "\0".join(cells).lower() or not out_of_place(
-                    layout, cells)) and not has_guard(cells) and (
+                    layout, cells)) and not has_spreadsheet_mark(cells) and (
                     subscriber := plain.subscriber(record, email, status)) is not None:
                 yield subscriber
                 continue
