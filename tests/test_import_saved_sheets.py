@@ -5,6 +5,7 @@ is suppressed, every row accounted for."""
 from __future__ import annotations
 
 import shutil
+from urllib.parse import unquote
 from pathlib import Path
 
 from conftest import invoke
@@ -37,3 +38,37 @@ def test_addresses_kept_as_text_by_a_spreadsheet_are_the_readers_they_name(site,
     assert readers["grace@example.org"] == ("Grace Hopper", "bounced")
     assert readers["zip.reader@example.net"] == ("00721 Reader", "active")
     assert not any(address.startswith(("'", "=")) for address in readers)
+
+
+def sent_to(site) -> set[str]:
+    return {unquote(path.stem) for path in (site / "outbox" / "what-matters").glob("*.eml")}
+
+
+def test_a_mailpoet_export_is_read_by_its_global_and_list_status(site, tmp_path):
+    """MailPoet's CSV (a BOM, every cell quoted, one row per reader and list, its own guard
+    before a formula-like cell): refused before ('List status' holds a status)."""
+    result = imported(site, tmp_path, "MailPoet_export_1f3c9a.csv")
+    assert result.exit_code == 0, result.output
+    assert "MailPoet subscribers export, 7 reader(s): active 2, unsubscribed 2, bounced 1, " \
+           "unconfirmed 2" in result.output
+    assert "added 5, updated 1, unchanged 0, skipped 0, invalid 0" in result.output
+    assert "1 row(s) repeat a reader" in result.output
+    readers = listed(site)
+    assert {address: readers[address] for address in (
+        "mina.active@example.com", "leo.list-left@example.com", "ada@example.com",
+        "bo.bounced@example.com", "uma.unconfirmed@example.com",
+        "ivo.inactive@example.com")} == {
+        "mina.active@example.com": ("Mina Ruiz", "active"),
+        "leo.list-left@example.com": ("Leo", "unsubscribed"),  # left this list only
+        "ada@example.com": ("Ada Lovelace", "unsubscribed"),
+        "bo.bounced@example.com": ("-Bo", "bounced"),
+        "uma.unconfirmed@example.com": ("Uma", "unconfirmed"),
+        "ivo.inactive@example.com": ("Ivo", "unconfirmed")}  # MailPoet stopped mailing them
+    list_file = (site / "subscribers" / "subscribers.csv").read_text(encoding="utf-8")
+    assert 'mina.active@example.com,Mina Ruiz,active,"Weekly digest,Book club",' \
+           "2024-02-01 09:03:12\n" in list_file  # its lists as tags, confirmed when
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    mailed = sent_to(site)
+    assert "mina.active@example.com" in mailed
+    assert not mailed & {"leo.list-left@example.com", "ada@example.com", "bo.bounced@example.com",
+                         "uma.unconfirmed@example.com", "ivo.inactive@example.com"}

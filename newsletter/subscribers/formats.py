@@ -221,6 +221,22 @@ def _beehiiv(values: Values, file_name: str) -> Reading:
                    parse_tags(values.get("tags", "")), values.get("created_at", ""))
 
 
+# MailPoet's global status, and a list's own ("unsubscribed" from that list only). "inactive":
+# confirmed, but opened nothing for months, so MailPoet stopped mailing them; never mailed here
+# either, and (as unconfirmed) never demoting a reader who is active here.
+MAILPOET_STATUSES = {"subscribed": ACTIVE, "unconfirmed": UNCONFIRMED, "inactive": UNCONFIRMED,
+                     "unsubscribed": UNSUBSCRIBED, "bounced": BOUNCED}
+
+
+def _mailpoet(values: Values, file_name: str) -> Reading:
+    status = mapped(MAILPOET_STATUSES, values, "global status")
+    if status is ACTIVE and "list status" in values:
+        status = mapped(MAILPOET_STATUSES, values, "list status")
+    return Reading(values["email"], status, full_name(values, "first name", "last name"),
+                   _whole_tags([values.get("list", "")]),  # one row per reader and list
+                   first(values, "confirmation time", "subscription time"))
+
+
 def _has(*names: str) -> Callable[[frozenset[str]], bool]:
     return lambda header: all(any(alt in header for alt in name.split("|")) for name in names)
 
@@ -256,6 +272,8 @@ FORMATS = {format_.name: format_ for format_ in (
                  lambda h: {"email", "status"} <= h and bool(
                      {"tier", "free tier", "premium tier", "subscription_tier"} & h),
                  ("email", "status"), _beehiiv),
+    ExportFormat("mailpoet", "MailPoet subscribers export",
+                 _has("email", "global status"), ("email", "global status"), _mailpoet),
 )}
 FORMAT_NAMES = ("newsletter", *FORMATS, "convertkit")  # convertkit: Kit's former name
 ALIASES = {"convertkit": "kit"}

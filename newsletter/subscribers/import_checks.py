@@ -9,7 +9,7 @@ from typing import Callable
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, column_names
-from newsletter.subscribers.formats import status_column_reader
+from newsletter.subscribers.formats import FORMATS, status_column_reader
 from newsletter.subscribers.rows import STATUS_VALUES, Row
 from newsletter.subscribers.status_columns import status_like
 
@@ -64,6 +64,5 @@ def refusal(where: str, column: str, what: str) -> SubscriberError:
     how = f"--status-column {shlex.quote(column)} --active-values A,B"
     return SubscriberError(
         f"column {column!r} holds {what}, in no export newsletter knows: nothing was imported",
-        where=where, hint=f"say how to read it: {how} (or --from ghost|substack|buttondown|"
-                          "mailchimp|listmonk|kit|beehiiv)")
+        where=where, hint=f"say how to read it: {how} (or --from {'|'.join(FORMATS)})")
 
