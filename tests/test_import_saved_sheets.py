@@ -75,3 +75,29 @@ def test_a_mailpoet_export_is_read_by_its_global_and_list_status(store_site, tmp
     assert "mina.active@example.com" in mailed
     assert not mailed & {"leo.list-left@example.com", "ada@example.com", "bo.bounced@example.com",
                          "uma.unconfirmed@example.com", "ivo.inactive@example.com"}
+
+
+def test_the_newsletter_plugins_export_is_read_by_its_one_letter_statuses(store_site,
+                                                                          tmp_path):
+    """The Newsletter plugin's export (semicolons, every cell quoted, each row ending in one
+    more separator than its header): refused before (column 'status' holds 'C')."""
+    site = store_site
+    result = imported(site, tmp_path, "newsletter-subscribers.csv")
+    assert result.exit_code == 0, result.output
+    assert "Newsletter plugin (WordPress) export, 5 reader(s): active 1, unsubscribed 1, " \
+           "bounced 1, complained 1, unconfirmed 1" in result.output
+    assert "added 4, updated 1, unchanged 0, skipped 0, invalid 0" in result.output
+    readers = listed(site)
+    assert {address: readers[address] for address in (
+        "nora.confirmed@example.com", "ada@example.com", "otto.pending@example.com",
+        "bea.bounced@example.com", "pia.complained@example.com")} == {
+        "nora.confirmed@example.com": ("Nora Lind", "active"),
+        "ada@example.com": ("Ada Lovelace", "unsubscribed"),
+        "otto.pending@example.com": ("Otto", "unconfirmed"),
+        "bea.bounced@example.com": ("Bea", "bounced"),
+        "pia.complained@example.com": ("Pia", "complained")}
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    mailed = sent_to(site)
+    assert "nora.confirmed@example.com" in mailed
+    assert not mailed & {"ada@example.com", "otto.pending@example.com", "bea.bounced@example.com",
+                         "pia.complained@example.com"}

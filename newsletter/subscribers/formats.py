@@ -237,6 +237,16 @@ def _mailpoet(values: Values, file_name: str) -> Reading:
                    first(values, "confirmation time", "subscription time"))
 
 
+# The Newsletter plugin's (thenewsletterplugin.com) one-letter statuses: Confirmed, Subscribed
+# but not confirmed, Unsubscribed, Bounced, and P for a complaint.
+TNP_STATUSES = {"c": ACTIVE, "s": UNCONFIRMED, "u": UNSUBSCRIBED, "b": BOUNCED, "p": COMPLAINED}
+
+
+def _newsletter_plugin(values: Values, file_name: str) -> Reading:
+    return Reading(values["email"], mapped(TNP_STATUSES, values, "status"),
+                   full_name(values, "name", "surname"), subscribed_at=values.get("date", ""))
+
+
 def _has(*names: str) -> Callable[[frozenset[str]], bool]:
     return lambda header: all(any(alt in header for alt in name.split("|")) for name in names)
 
@@ -274,6 +284,9 @@ FORMATS = {format_.name: format_ for format_ in (
                  ("email", "status"), _beehiiv),
     ExportFormat("mailpoet", "MailPoet subscribers export",
                  _has("email", "global status"), ("email", "global status"), _mailpoet),
+    ExportFormat("newsletter-plugin", "Newsletter plugin (WordPress) export",
+                 _has("email", "surname", "status", "token"), ("email", "status"),
+                 _newsletter_plugin),
 )}
 FORMAT_NAMES = ("newsletter", *FORMATS, "convertkit")  # convertkit: Kit's former name
 ALIASES = {"convertkit": "kit"}

@@ -2,11 +2,12 @@
 
 The file is read whole and checked before anything changes: its format is recognised by its
 header (:mod:`newsletter.subscribers.formats`: Ghost, Substack, Buttondown, Mailchimp, listmonk,
-Kit, beehiiv, MailPoet, or our own columns), a file of no known format with a column that looks
-like a status is refused until ``--status-column`` says how to read it, and a file with an
-unclosed quote is refused. Then one locked transaction merges it: readers who left there leave here
-too (and the journal records it, for a send running now), new readers are added with their
-status. On the PostgreSQL store one database transaction merges it, by the same rules
+Kit, beehiiv, MailPoet, the Newsletter plugin, or our own columns), a file of no known format
+with a column that looks like a status is refused until ``--status-column`` says how to read
+it, and a file with an unclosed quote is refused. Then one locked transaction merges it:
+readers who left there leave here too (and the journal records it, for a send running now),
+new readers are added with their status. On the PostgreSQL store one database transaction
+merges it, by the same rules
 (:mod:`newsletter.subscribers.postgres_import`).
 """
 
