@@ -153,8 +153,8 @@ def remove(site, email: str, unlisted: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--from", "source", metavar="SERVICE",
               help="Read FILE as this service's export: ghost, substack, buttondown, "
-                   "mailchimp, listmonk, kit, beehiiv, mailpoet or newsletter-plugin (or "
-                   "newsletter, our own columns). Default: recognised by its header.")
+                   "mailchimp, listmonk, kit, beehiiv, mailpoet, newsletter-plugin or sendy "
+                   "(or newsletter, our own columns). Default: recognised by its header.")
 @click.option("--status-column", metavar="NAME",
               help="For a file of no known format: the column that says who may be mailed.")
 @click.option("--active-values", metavar="A,B",
@@ -170,8 +170,8 @@ def remove(site, email: str, unlisted: bool) -> None:
 def import_(site, file: Path, source: str | None, status_column: str | None,
             active_values: str | None, resubscribe: bool, welcome: bool) -> None:
     """Merge the readers of another CSV into the list: our own columns, or the export of
-    Ghost, Substack, Buttondown, Mailchimp, listmonk, Kit, beehiiv, MailPoet or the WordPress
-    plugin Newsletter (recognised by its header). Readers who left there never become active here."""
+    Ghost, Substack, Buttondown, Mailchimp, listmonk, Kit, beehiiv, MailPoet, the WordPress
+    plugin Newsletter or Sendy (recognised by its header). Readers who left there never become active here."""
     import time
 
     from newsletter.sending import fewer_collections, import_arrivals

@@ -2,9 +2,9 @@
 
 The file is read whole and checked before anything changes: its format is recognised by its
 header (:mod:`newsletter.subscribers.formats`: Ghost, Substack, Buttondown, Mailchimp, listmonk,
-Kit, beehiiv, MailPoet, the Newsletter plugin, or our own columns), a file of no known format
-with a column that looks like a status is refused until ``--status-column`` says how to read
-it, and a file with an unclosed quote is refused. Then one locked transaction merges it:
+Kit, beehiiv, MailPoet, the Newsletter plugin, Sendy, or our own columns), a file of no known
+format with a column that looks like a status is refused until ``--status-column`` says how to
+read it, and a file with an unclosed quote is refused. Then one locked transaction merges it:
 readers who left there leave here too (and the journal records it, for a send running now),
 new readers are added with their status. On the PostgreSQL store one database transaction
 merges it, by the same rules
@@ -36,15 +36,13 @@ from newsletter.subscribers.import_stage import ImportStage
 from newsletter.subscribers.misplaced import out_of_place, past_header
 from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
+from newsletter.subscribers.export_cells import NAME_PARTS, UnknownStatus, name_in_parts
 from newsletter.subscribers.formats import (
     ALIASES,
     FORMAT_NAMES,
     FORMATS,
-    NAME_PARTS,
     ExportFormat,
-    UnknownStatus,
     missing_column,
-    name_in_parts,
     recognise,
     status_in_name,
 )
