@@ -118,3 +118,39 @@ def test_an_export_is_read_by_its_own_statuses_and_nobody_who_left_is_mailed(sto
     mailed = sent_to(site)
     assert {address for address in outcome if address in mailed} == {
         address for address, (_, status) in outcome.items() if status == "active"}
+
+
+def test_a_wrapped_header_cell_and_a_full_name_column_are_read_as_ours(store_site, tmp_path):
+    """A sheet whose address header wraps ("E-mail⏎address", as Excel saves a wrapped cell) was
+    refused ("no email column"); its "Full Name" was kept as a column of its own, the readers
+    left nameless."""
+    site = store_site
+    result = imported(site, tmp_path, "sheet_wrapped_header_full_name.csv")
+    assert result.exit_code == 0, result.output
+    assert "3 reader(s): active 2, unsubscribed 1" in result.output
+    assert "added 2, updated 1, unchanged 0, skipped 0, invalid 0" in result.output
+    readers = listed(site)
+    assert readers["fay.sheet@example.com"] == ("Fay Sheet", "active")
+    assert readers["gus.sheet@example.com"] == ('Gus "Gee" Sheet', "active")
+    assert readers["ada@example.com"] == ("Ada Lovelace", "unsubscribed")
+    exported = invoke(site, "subscribers", "export").stdout
+    assert exported.splitlines()[0] == "email,name,status,tags,subscribed_at,Notes"
+    assert "met at the fair" in exported and '"two\nlines"' in exported
+
+
+def test_a_name_in_parts_headed_in_german_or_french_is_the_readers_name(store_site, tmp_path):
+    """Excel's "CSV UTF-8" from a German or French Excel (a BOM, semicolons, decimal commas):
+    the readers were imported nameless, Vorname and Nachname (Prénom and Nom) kept as columns
+    that no template reads."""
+    site = store_site
+    for fixture in ("excel_de_semicolons.csv", "excel_fr_prenom_nom.csv"):
+        result = imported(site, tmp_path, fixture)
+        assert result.exit_code == 0, result.output
+        assert "2 reader(s): active 2" in result.output and "invalid 0" in result.output
+    readers = listed(site)
+    assert readers["juergen.gross@example.de"] == ("Jürgen Groß", "active")
+    assert readers["renee.oest@example.at"] == ("Renée Ä-Öst", "active")
+    assert readers["amelie.poulain@example.fr"] == ("Amélie Poulain", "active")
+    assert readers["eloise@example.fr"] == ("Éloïse", "active")
+    exported = invoke(site, "subscribers", "export").stdout
+    assert '"12,50",08.12.2026' in exported  # a decimal comma stays one cell

@@ -68,15 +68,27 @@ class Layout:
         return None
 
 
+# The reader's whole name under another header: a form's or a sheet's "Full Name", and in the
+# languages of EMAIL_HEADERS. Read as the name only where no column is named "name". (A lone
+# "Nom", "Nombre" or "Nome" is one part of a name: export_cells.NAME_PARTS.)
+NAME_HEADERS = {"full name", "fullname", "full_name", "display name", "display_name",
+                "your name", "subscriber name", "contact name", "nom complet",
+                "nombre completo", "nome completo", "naam", "volledige naam",
+                "vollständiger name"}
+
+
 def column_names(header: list[str]) -> list[str]:
-    """Canonical column names for a header row: known names lower-cased, others as written."""
-    names = []
-    for cell in header:
-        name = cell.strip().lstrip("\ufeff")
-        lowered = unicodedata.normalize("NFC", name.lower())  # "ó" as one character or two
-        if lowered in EMAIL_HEADERS:
-            lowered = "email"
-        names.append(lowered if lowered in COLUMNS else name)
+    """Canonical column names for a header row: known names lower-cased, others as written.
+    A header cell's spaces count as one (a wrapped "E-mail⏎address" is "e-mail address")."""
+    written = [cell.strip().lstrip("\ufeff") for cell in header]
+    # "ó" as one character or two; a line break or a run of spaces as one space
+    keys = [" ".join(unicodedata.normalize("NFC", name.lower()).split()) for name in written]
+    names = ["email" if key in EMAIL_HEADERS else key if key in COLUMNS else name
+             for key, name in zip(keys, written)]
+    if "name" not in names:
+        named = next((at for at, key in enumerate(keys) if key in NAME_HEADERS), None)
+        if named is not None:
+            names[named] = "name"
     return names
 
 

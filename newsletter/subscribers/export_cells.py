@@ -49,9 +49,13 @@ def full_name(values: Values, first_name: str, last_name: str) -> str:
                     if part)
 
 
-# A name in parts, as spreadsheets and mailing tools write it: the first cell of each found.
-NAME_PARTS = (("first name", "first_name", "firstname", "given name", "given_name"),
-              ("last name", "last_name", "lastname", "surname", "family name", "family_name"))
+# A name in parts, as spreadsheets and mailing tools write it (in English, German, French,
+# Spanish, Italian and Dutch): the first cell of each found.
+NAME_PARTS = (("first name", "first_name", "firstname", "given name", "given_name", "vorname",
+               "prénom", "prenom", "nombre", "nome", "voornaam"),
+              ("last name", "last_name", "lastname", "surname", "family name", "family_name",
+               "nachname", "familienname", "nom", "nom de famille", "apellidos", "apellido",
+               "cognome", "achternaam"))
 
 
 def name_in_parts(values: Values) -> str:
