@@ -141,7 +141,8 @@ def test_a_wrapped_header_cell_and_a_full_name_column_are_read_as_ours(store_sit
 def test_a_name_in_parts_headed_in_german_or_french_is_the_readers_name(store_site, tmp_path):
     """Excel's "CSV UTF-8" from a German or French Excel (a BOM, semicolons, decimal commas):
     the readers were imported nameless, Vorname and Nachname (Prénom and Nom) kept as columns
-    that no template reads."""
+    that no template reads; the German sheet was refused whole, its "Angemeldet am" (the day
+    they signed up, as "Subscribed at") taken for a status."""
     site = store_site
     for fixture in ("excel_de_semicolons.csv", "excel_fr_prenom_nom.csv"):
         result = imported(site, tmp_path, fixture)
@@ -153,4 +154,5 @@ def test_a_name_in_parts_headed_in_german_or_french_is_the_readers_name(store_si
     assert readers["amelie.poulain@example.fr"] == ("Amélie Poulain", "active")
     assert readers["eloise@example.fr"] == ("Éloïse", "active")
     exported = invoke(site, "subscribers", "export").stdout
+    assert ",Spende,Angemeldet am," in exported.splitlines()[0]
     assert '"12,50",08.12.2026' in exported  # a decimal comma stays one cell

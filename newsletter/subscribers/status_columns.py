@@ -40,6 +40,10 @@ _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|boun
 # A state as a flag or as the date it began ("is_active", "disabled_at"): its FALSE, or an
 # empty date, is no reader.
 _STATE_FLAG = re.compile(r"^(is_)?(active|inactive|enabled|disabled)(_(at|on|date|time))?$")
+# The day someone joined, as a European spreadsheet heads it ("Angemeldet am", "Inscrit le",
+# "Suscrito el", "Iscritto il", "Ingeschreven op"): a date, as "Subscribed at" is, no status.
+_JOINED_ON = re.compile(r"^(abonniert|angemeldet|eingetragen|inscrit|inscrite|suscrito|iscritto|"
+                        r"ingeschreven)_(am|seit|le|depuis|el|desde|il|dal|op|sinds)$")
 # Words that say whether someone may be mailed wherever they stand in a name:
 # "unsubscribed_date", "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email
 # Marketing", "Is Subscribed", "Subscribed to newsletter", MailUp's "OptOut_Date", Mailjet's
@@ -93,6 +97,8 @@ def status_like(column: str) -> bool:
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column.strip())  # emailBlacklisted: 2 words
     name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
     if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
+        return False
+    if _JOINED_ON.match(name):
         return False
     return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name) or _STATE_FLAG.match(name))
             or bool(_LEAVING_WORDS.search(name) or _OTHER_LANGUAGES.search(name))
