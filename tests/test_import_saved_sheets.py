@@ -156,3 +156,17 @@ def test_a_name_in_parts_headed_in_german_or_french_is_the_readers_name(store_si
     exported = invoke(site, "subscribers", "export").stdout
     assert ",Spende,Angemeldet am," in exported.splitlines()[0]
     assert '"12,50",08.12.2026' in exported  # a decimal comma stays one cell
+
+
+def test_columns_no_reader_has_a_value_in_are_left_out_of_the_export_on_each_store(store_site,
+                                                                                   tmp_path):
+    """Curated's export (UTM columns, empty for every reader): the files store's export had no
+    UTM columns, the PostgreSQL store's had all three, empty."""
+    site = store_site
+    result = imported(site, tmp_path, "curated_subscribers.csv")
+    assert result.exit_code == 0, result.output
+    assert "added 2, updated 0, unchanged 0, skipped 0, invalid 0" in result.output
+    exported = invoke(site, "subscribers", "export").stdout.splitlines()
+    assert exported[0] == "email,name,status,tags,subscribed_at,Subscribed at"
+    assert exported[-1].startswith("dev.reader@example.com,,active,,") and \
+        exported[-1].endswith(",2023-05-03 22:49:24 +0000")

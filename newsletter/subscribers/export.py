@@ -34,7 +34,10 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
     text = str if as_written else as_text
     wanted = None if status is None else Status(status)
     found: list[SubscriberError] = []
-    extra: dict[str, None] = {}  # the extra columns, in the order readers have them
+    # The extra columns, in the order readers have them; one no reader has a value in is
+    # none (a files list writes a row without its empty last cells, so reads no such column:
+    # the PostgreSQL store's export added it, the two stores' exports differed)
+    extra: dict[str, None] = {}
     written = 0
     # Each reader spooled, not held: the header's extra columns are known only at the end,
     # and a list of a million readers held whole took 760 MB.
@@ -42,7 +45,7 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
         spooled = csv.writer(spool)
         for r in store.each_reader(found):
             if wanted is None or r.status == wanted:
-                extra.update(dict.fromkeys(r.extra))
+                extra.update(dict.fromkeys(name for name, value in r.extra.items() if value))
                 spooled.writerow((text(r.address), text(r.name), r.status.value,
                                   text(",".join(r.tags)), text(r.subscribed_at),
                                   json.dumps(r.extra) if r.extra else ""))
