@@ -53,16 +53,18 @@ def test_a_mailpoet_export_is_read_by_its_global_and_list_status(store_site, tmp
     site = store_site
     result = imported(site, tmp_path, "MailPoet_export_1f3c9a.csv")
     assert result.exit_code == 0, result.output
-    assert "MailPoet subscribers export, 7 reader(s): active 2, unsubscribed 2, bounced 1, " \
+    assert "MailPoet subscribers export, 8 reader(s): active 3, unsubscribed 2, bounced 1, " \
            "unconfirmed 2" in result.output
-    assert "added 5, updated 1, unchanged 0, skipped 0, invalid 0" in result.output
+    assert "added 6, updated 1, unchanged 0, skipped 0, invalid 0" in result.output
     assert "1 row(s) repeat a reader" in result.output
     readers = listed(site)
     assert {address: readers[address] for address in (
-        "mina.active@example.com", "leo.list-left@example.com", "ada@example.com",
+        "mina.active@example.com", "noa.nolist@example.com", "leo.list-left@example.com",
+        "ada@example.com",
         "bo.bounced@example.com", "uma.unconfirmed@example.com",
         "ivo.inactive@example.com")} == {
         "mina.active@example.com": ("Mina Ruiz", "active"),
+        "noa.nolist@example.com": ("Noa", "active"),  # on no list: no list status
         "leo.list-left@example.com": ("Leo", "unsubscribed"),  # left this list only
         "ada@example.com": ("Ada Lovelace", "unsubscribed"),
         "bo.bounced@example.com": ("-Bo", "bounced"),

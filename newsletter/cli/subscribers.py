@@ -171,7 +171,8 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
             active_values: str | None, resubscribe: bool, welcome: bool) -> None:
     """Merge the readers of another CSV into the list: our own columns, or the export of
     Ghost, Substack, Buttondown, Mailchimp, listmonk, Kit, beehiiv, MailPoet, the WordPress
-    plugin Newsletter or Sendy (recognised by its header). Readers who left there never become active here."""
+    plugin Newsletter or Sendy (recognised by its header). Readers who left there never
+    become active here."""
     import time
 
     from newsletter.sending import fewer_collections, import_arrivals

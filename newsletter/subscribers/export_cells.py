@@ -38,7 +38,6 @@ class Reading:
     subscribed_at: str = ""
 
 
-
 def first(values: Values, *names: str) -> str:
     """The first non-empty cell among ``names``."""
     return next((values[name] for name in names if values.get(name)), "")

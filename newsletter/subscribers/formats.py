@@ -146,7 +146,7 @@ MAILPOET_STATUSES = {"subscribed": ACTIVE, "unconfirmed": UNCONFIRMED, "inactive
 
 def _mailpoet(values: Values, file_name: str) -> Reading:
     status = mapped(MAILPOET_STATUSES, values, "global status")
-    if status is ACTIVE and "list status" in values:
+    if status is ACTIVE and values.get("list status"):  # none for readers on no list
         status = mapped(MAILPOET_STATUSES, values, "list status")
     return Reading(values["email"], status, full_name(values, "first name", "last name"),
                    whole_tags([values.get("list", "")]),  # one row per reader and list
