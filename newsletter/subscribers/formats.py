@@ -210,10 +210,12 @@ FORMATS = {format_.name: format_ for format_ in (
     ExportFormat("mailpoet", "MailPoet subscribers export",
                  _has("email", "global status"), ("email", "global status"), _mailpoet),
     ExportFormat("newsletter-plugin", "Newsletter plugin (WordPress) export",
-                 _has("email", "surname", "status", "token"), ("email", "status"),
+                 _has("email", "surname", "status", "date", "token"), ("email", "status"),
                  _newsletter_plugin),
     ExportFormat("sendy", "Sendy subscribers export",
-                 _has("email", "status", "opt-in method"), ("email", "status"), _sendy),
+                 # its columns every export has, none of them ours
+                 _has("email", "status", "opt-in method", "added via", "last activity"),
+                 ("email", "status"), _sendy),
 )}
 FORMAT_NAMES = ("newsletter", *FORMATS, "convertkit")  # convertkit: Kit's former name
 ALIASES = {"convertkit": "kit"}
