@@ -172,3 +172,17 @@ def test_columns_no_reader_has_a_value_in_are_left_out_of_the_export_on_each_sto
     assert exported[0] == "email,name,status,tags,subscribed_at,Subscribed at"
     assert exported[-1].startswith("dev.reader@example.com,,active,,") and \
         exported[-1].endswith(",2023-05-03 22:49:24 +0000")
+
+
+def test_columns_of_ip_addresses_are_no_status(store_site, tmp_path):
+    """A list of our own with the addresses readers signed up and confirmed from: refused
+    before, 'Opt-in IP' named as a status to read with --status-column."""
+    site = store_site
+    result = imported(site, tmp_path, "list_with_ip_columns.csv")
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 1, unchanged 0, skipped 0, invalid 0" in result.output
+    readers = listed(site)
+    assert readers["ivy.ip@example.com"] == ("Ivy", "active")
+    assert readers["ada@example.com"] == ("Ada Lovelace", "unsubscribed")
+    header = invoke(site, "subscribers", "export").stdout.splitlines()[0]
+    assert header == "email,name,status,tags,subscribed_at,Opt-in IP,Confirmation IP,Signed up"

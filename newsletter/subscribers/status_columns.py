@@ -96,7 +96,9 @@ def status_like(column: str) -> bool:
     """True if a column name looks like it says whether someone may be mailed."""
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column.strip())  # emailBlacklisted: 2 words
     name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
-    if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
+    # "Unsubscribe URL": a reader's link; "Opt-in IP", "Confirmation IP": where they signed
+    # up from. Neither says whether they may be mailed.
+    if name.endswith(("_url", "_link", "_ip", "_ip_address")):
         return False
     if _JOINED_ON.match(name):
         return False
