@@ -307,7 +307,7 @@ def depends_on(root: Path, package: str) -> bool:
     text = read_text(root / "package.json")
     try:
         data = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or [[[[... thousands deep
         return False
     if not isinstance(data, dict):
         return False
