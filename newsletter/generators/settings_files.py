@@ -172,10 +172,17 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
 
 def load_yaml(text: str) -> Any:
     """``text`` read as YAML (:data:`YAML_LOADER`); RecursionError where ``[`` and ``{`` nest
-    deeper than :data:`MAX_NESTING`: LibYAML crashes the process on thousands."""
+    deeper than :data:`MAX_NESTING`: LibYAML crashes the process on thousands. Block style
+    nests as deep (``- - - -``, two bytes a level), so text whose lines may open deeper than
+    that is read by PyYAML's own loader, whose recursion ends in RecursionError, not a crash."""
     if yaml_nesting(text) > MAX_NESTING:
         raise RecursionError
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+    deep = max(map(len, _LINE_OPENING.findall(text)), default=0) > MAX_NESTING
+    return yaml.load(text, Loader=yaml.SafeLoader if deep else YAML_LOADER)  # noqa: S506
+
+
+# A line's indentation and block indicators (``- ``, ``? ``, ``: ``): how deep its node may be.
+_LINE_OPENING = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
 
 def yaml_nesting(text: str) -> int:
