@@ -67,12 +67,13 @@ def load_yaml(text: str) -> Any:
     that is read by PyYAML's own loader, whose recursion ends in RecursionError, not a crash."""
     if yaml_nesting(text) > MAX_NESTING:
         raise RecursionError
-    deep = max(map(len, _LINE_OPENING.findall(text)), default=0) > MAX_NESTING
+    deep = _DEEP_LINE.search(text) is not None
     return yaml.load(text, Loader=PythonYamlLoader if deep else YamlLoader)  # noqa: S506
 
 
-# A line's indentation and block indicators (``- ``, ``? ``, ``: ``): how deep its node may be.
-_LINE_OPENING = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+# A line whose indentation and block indicators (``- ``, ``? ``, ``: ``), which tell how deep
+# its node may be, run past MAX_NESTING.
+_DEEP_LINE = re.compile(rf"^[ \t?:-]{{{MAX_NESTING + 1}}}", re.MULTILINE)
 
 
 def yaml_nesting(text: str) -> int:
