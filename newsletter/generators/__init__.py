@@ -26,8 +26,8 @@ from newsletter.generators.slugs import jekyll_slug
 from newsletter.generators.yaml_loaders import (REPEATED_ANCHORS, MergesTooMany, YamlLoader,
                                                 load_yaml)
 
-__all__ = ["BY_NAME", "GENERATORS", "REPEATED_ANCHORS", "Entry", "Generator", "JsLiteralError",
-           "MergesTooMany", "OtherGenerator", "SUMMARY_DIVIDER", "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS",
-           "detect", "expands_past", "jekyll_slug", "load_yaml", "other_generator",
-           "parse_declarations", "site_layout",
-           "YamlLoader", "yaml_problem", "yaml_value_problem"]
+__all__ = ["BY_NAME", "GENERATORS", "REPEATED_ANCHORS", "SUMMARY_DIVIDER", "UNREAD_MARKUPS",
+           "Entry", "Generator", "JsLiteralError", "MergesTooMany", "OtherGenerator", "SiteInfo",
+           "SiteLayout", "Source", "YamlLoader", "detect", "expands_past", "jekyll_slug",
+           "load_yaml", "other_generator", "parse_declarations", "site_layout", "yaml_problem",
+           "yaml_value_problem"]
