@@ -11,10 +11,11 @@ import datetime as dt
 import difflib
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 from newsletter.config.sections import SECTIONS
-from newsletter.errors import NewsletterError
+from newsletter.errors import ConfigError, NewsletterError
 
 _TABLE = re.compile(r"""^[ \t]*\[\[?[ \t]*["']?(?P<name>[^\]\n"']*?)["']?[ \t]*\]""",
                     re.MULTILINE)
@@ -79,6 +80,26 @@ def did_you_mean(name: str, choices, form: str) -> str:
     e.g. "[{}]"), or a plain "check the spelling"."""
     close = difflib.get_close_matches(name.lower().replace("-", "_"), list(choices), n=1)
     return f"did you mean {form.format(close[0])}? " if close else "check the spelling; "
+
+
+def parse_toml(text: str, name: str) -> dict:
+    """``text``, the settings file ``name``, read as TOML; ConfigError naming the line (where
+    tomllib or :func:`long_number` tells it) when it does not read."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
+        problem, line = (str(exc)[:found.start()], int(found.group(1))) if found else (exc, 0)
+        message, hint = toml_problem(str(problem), text, line)
+        raise ConfigError(message, where=f"{name}:{line}" if line else name, hint=hint) from None
+    except RecursionError:  # tomllib recurses once per level: [[[[... thousands deep
+        raise ConfigError("is nested too deeply to read (brackets inside brackets thousands "
+                          "deep)", where=name, hint="write its values flat, as key = value "
+                          "lines") from None
+    except ValueError:  # no TOML syntax error: a number too long for Python to read
+        if (found := long_number(text)) is None:
+            raise
+        raise ConfigError(found[1], where=f"{name}:{found[0]}", hint=found[2]) from None
 
 
 def toml_problem(problem: str, text: str, line: int) -> tuple[str, str | None]:

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import string
-import tomllib
 from dataclasses import Field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfoNotFoundError
 
 from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
-from newsletter.config.lines import (did_you_mean, located, long_number, setting_line,
-                                      toml_problem)
+from newsletter.config.lines import did_you_mean, located, parse_toml, setting_line
 from newsletter.config.moments import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.config.pasted_secrets import refuse_pasted_secrets
 from newsletter.config.sections import (
@@ -122,18 +119,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ConfigError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
                           where=f"{path.name}:{line}", hint="save the file as UTF-8") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
-        problem, line = (str(exc)[:found.start()], int(found.group(1))) if found else (exc, 0)
-        message, hint = toml_problem(str(problem), text, line)
-        raise ConfigError(message, where=f"{path.name}:{line}" if line else path.name,
-                          hint=hint) from None
-    except ValueError:  # no TOML syntax error: a number too long for Python to read
-        if (found := long_number(text)) is None:
-            raise
-        raise ConfigError(found[1], where=f"{path.name}:{found[0]}", hint=found[2]) from None
+    return parse_toml(text, path.name), text
 
 
 def site_above(folder: Path) -> Path | None:

@@ -20,12 +20,14 @@ from newsletter.generators.layout import (
 )
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER
 from newsletter.generators.others import OtherGenerator, other_generator
-from newsletter.generators.settings_files import (YAML_LOADER, SiteInfo, expands_past, load_yaml,
-                                                  yaml_problem, yaml_value_problem)
+from newsletter.generators.settings_files import (SiteInfo, expands_past, yaml_problem,
+                                                  yaml_value_problem)
 from newsletter.generators.slugs import jekyll_slug
+from newsletter.generators.yaml_loaders import (REPEATED_ANCHORS, MergesTooMany, YamlLoader,
+                                                load_yaml)
 
-__all__ = ["BY_NAME", "GENERATORS", "YAML_LOADER", "Entry", "Generator", "JsLiteralError",
-           "OtherGenerator", "SUMMARY_DIVIDER", "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS",
-           "detect", "expands_past", "jekyll_slug", "load_yaml", "other_generator",
-           "parse_declarations", "site_layout",
-           "yaml_problem", "yaml_value_problem"]
+__all__ = ["BY_NAME", "GENERATORS", "REPEATED_ANCHORS", "SUMMARY_DIVIDER", "UNREAD_MARKUPS",
+           "Entry", "Generator", "JsLiteralError", "MergesTooMany", "OtherGenerator", "SiteInfo",
+           "SiteLayout", "Source", "YamlLoader", "detect", "expands_past", "jekyll_slug",
+           "load_yaml", "other_generator", "parse_declarations", "site_layout", "yaml_problem",
+           "yaml_value_problem"]

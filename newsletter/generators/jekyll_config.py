@@ -66,6 +66,8 @@ def toml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
         problem, line = (str(error)[:found.start()], int(found[1])) if found else (error, 0)
         message, hint = toml_problem(str(problem), text or "", line)
         return f"{name}:{line}" if line else name, f"{name}: {message}", hint
+    except RecursionError:  # tomllib recurses once per level: [[[[... thousands deep
+        return name, f"{name} nests too deep to read", None
     except ValueError:  # a number too long for Python to read: Jekyll's Ruby reads it
         return None
     return None

@@ -37,6 +37,7 @@ from newsletter.generators.settings_files import (
     site_info,
 )
 from newsletter.generators.slugs import pelican_slug
+from newsletter.generators.yaml_loaders import PythonYamlLoader
 
 CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
 _BLOG_PLUGINS = ("blog", "material/blog")
@@ -45,7 +46,7 @@ _DATE_PATTERN = re.compile(r"yyyy|yy|MMMM|MMM|MM|M|dd|d")
 _DATE_CODES = {"yyyy": "%Y", "yy": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "dd": "%d"}
 
 
-class _TagTolerantLoader(yaml.SafeLoader):
+class _TagTolerantLoader(PythonYamlLoader):
     """YAML with every tag it does not know (``!!python/name:...``, ``!ENV``) read as None."""
 
 

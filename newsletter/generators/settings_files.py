@@ -17,16 +17,11 @@ import yaml
 
 from newsletter.config import long_number
 from newsletter.generators.jsliteral import exported_object, object_at
+from newsletter.generators.yaml_loaders import (ALIAS_ALLOWANCE, REPEATED_ANCHORS, MergesTooMany,
+                                                Yaml12Loader, load_yaml)
 from newsletter.records import record
 
 MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
-# Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
-# nine lists of nine aliases each ("billion laughs") are 387 million values.
-ALIAS_ALLOWANCE = 10_000
-# LibYAML's loader when installed, as Ruby's Psych (Jekyll) reads YAML: a tab after a colon is
-# fine there, where PyYAML's own scanner stops.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_NESTING = 100  # lists and mappings inside each other; real settings need a handful
 
 
 @record(frozen=True)
@@ -67,19 +62,6 @@ def read_text(path: Path) -> str | None:
         return None
 
 
-class _Yaml12Loader(yaml.SafeLoader):
-    """YAML 1.2's booleans, only true and false: ``no`` (Norwegian's language code), ``yes``,
-    ``on`` and ``off`` are strings, as Go's YAML reads them for Hugo and js-yaml for Eleventy."""
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                    list("tTfF"))
-
-
 def read_data(path: Path, *, yaml_1_2: bool = False) -> dict[str, Any] | None:
     """A TOML, YAML or JSON file (by its extension) as a mapping; None if it is not one.
     ``yaml_1_2``: YAML's booleans are only true and false (Go's and JavaScript's readers)."""
@@ -94,7 +76,7 @@ def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, A
         if suffix == ".toml":
             data = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else load_yaml(text)
+            data = yaml.load(text, Yaml12Loader) if yaml_1_2 else load_yaml(text)
             if expands_past(data, len(text)):
                 return None
         else:
@@ -155,6 +137,8 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
         return None
     try:
         data = load_yaml(text)
+    except MergesTooMany:
+        return name, f"{name}'s aliases (*name) repeat its values too often", REPEATED_ANCHORS
     except yaml.YAMLError as error:
         found = yaml_problem(error, text)
         where = name if found.line is None else f"{name}:{found.line + 1}"
@@ -168,26 +152,6 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
     if data is None or isinstance(data, dict):
         return None
     return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"
-
-
-def load_yaml(text: str) -> Any:
-    """``text`` read as YAML (:data:`YAML_LOADER`); RecursionError where ``[`` and ``{`` nest
-    deeper than :data:`MAX_NESTING`: LibYAML crashes the process on thousands."""
-    if yaml_nesting(text) > MAX_NESTING:
-        raise RecursionError
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
-
-
-def yaml_nesting(text: str) -> int:
-    """How deep ``[`` and ``{`` nest in ``text`` (quotes not told apart: an upper bound)."""
-    depth = deepest = 0
-    for char in text:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    return deepest
 
 
 def expands_past(data: Any, characters: int) -> bool:
@@ -307,7 +271,7 @@ def depends_on(root: Path, package: str) -> bool:
     text = read_text(root / "package.json")
     try:
         data = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or [[[[... thousands deep
         return False
     if not isinstance(data, dict):
         return False

@@ -30,8 +30,9 @@ import yaml
 
 from newsletter.config import long_number
 from newsletter.errors import ContentError
-from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
-                                   parse_declarations, yaml_problem, yaml_value_problem)
+from newsletter.generators import (REPEATED_ANCHORS, JsLiteralError, MergesTooMany, YamlLoader,
+                                   expands_past, load_yaml, parse_declarations, yaml_problem,
+                                   yaml_value_problem)
 from newsletter.posts.rst_metadata import restructured_metadata
 from newsletter.records import record
 
@@ -108,6 +109,9 @@ def _fenced(lines: list[str], fence: str, language: str, where: str,
 def _yaml(block: str, where: str, first_line: int = 2) -> dict[str, Any]:
     try:
         data = load_yaml(block)  # RecursionError nested thousands deep
+        repeated = expands_past(data, len(block))
+    except MergesTooMany:
+        repeated = True
     except yaml.YAMLError as error:
         raise _yaml_error(error, block, where, first_line) from None
     except ValueError as error:  # an unquoted 2026-13-45 (a date), or a number too long
@@ -116,10 +120,9 @@ def _yaml(block: str, where: str, first_line: int = 2) -> dict[str, Any]:
             raise ContentError(f"front matter holds {found.problem}", where=where) from None
         raise ContentError(found.problem, where=f"{where}:{found.line + first_line}",
                            hint=found.hint) from None
-    if expands_past(data, len(block)):
+    if repeated:
         raise ContentError("the front matter's aliases (*name) repeat its values too often, or "
-                           "hold themselves", where=f"{where}:2",
-                           hint="write the values out instead of repeating &anchors")
+                           "hold themselves", where=f"{where}:2", hint=REPEATED_ANCHORS)
     return _as_written(_mapping(data, where, "key: value lines"), block)
 
 
@@ -136,7 +139,7 @@ def _as_written(data: dict[str, Any], block: str) -> dict[str, Any]:
             and key.lower() in _TEXT_KEYS and isinstance(value, (bool, int, float, dt.date))]
     if not keys:
         return data
-    root = yaml.compose(block, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+    root = yaml.compose(block, Loader=YamlLoader)  # noqa: S506 (a safe loader)
     written = {key.value: value.value for key, value in root.value
                if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)}
     # true and false are booleans in YAML 1.2 too (``excerpt: false``: no excerpt)

@@ -55,6 +55,6 @@ def json_of(provider: HttpProvider, response: requests.Response) -> Any:
     """The JSON of an answer, or KeyUnchecked."""
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or [[[[... thousands deep
         raise KeyUnchecked(f"{provider.name} answered {response.status_code} with something "
                            "that is not JSON") from None

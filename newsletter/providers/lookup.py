@@ -138,7 +138,7 @@ class Pages:
                 raise LookupFailed(self.provider.describe_response(response))
             try:
                 return response.json()
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or [[[[... thousands deep
                 raise LookupFailed(f"{self.provider.name} answered its search with something "
                                    "that is not JSON") from None
         raise LookupFailed(problem or f"{self.provider.name}: no answer")

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from newsletter.errors import AuthError, NewsletterError
 from newsletter.message import one_line
-from newsletter.providers.http import HttpRequest, json_body
+from newsletter.providers.http import HttpRequest, json_body, json_field
 from newsletter.providers.postmark_codes import TEMPLATE_NOT_FOUND
 from newsletter.records import record
 from newsletter.render import RECIPIENT_FIELDS
@@ -191,9 +191,8 @@ class TemplateStore:
     def _aliases(self) -> set[str]:
         aliases: set[str] = set()
         for offset in range(0, 10 * LIST_PAGE, LIST_PAGE):
-            body = self._call("GET", f"/templates?Count={LIST_PAGE}&Offset={offset}"
-                                     "&TemplateType=Standard").json()
-            page = body.get("Templates") if isinstance(body, dict) else None
+            page = json_field(self._call("GET", f"/templates?Count={LIST_PAGE}&Offset={offset}"
+                                             "&TemplateType=Standard"), "Templates")
             if not isinstance(page, list):
                 raise NewsletterError("postmark answered /templates without a list of templates")
             aliases.update(t["Alias"] for t in page if isinstance(t, dict)

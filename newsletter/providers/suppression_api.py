@@ -32,7 +32,7 @@ def get_json(provider: HttpProvider, path: str, **request: Any) -> Any:
         raise ProviderError(provider.describe_response(response), where=path)
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or [[[[... thousands deep
         raise ProviderError(f"{provider.name} answered {path} with something that is not JSON") from None
 
 

@@ -63,8 +63,12 @@ class Answer:
             return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """The body's JSON; ValueError if it is none."""
-        return json.loads(self.text)
+        """The body's JSON; ValueError if it is none, or nests too deep to read (json recurses
+        once per level: ``[[[[...`` thousands deep raised RecursionError)."""
+        try:
+            return json.loads(self.text)
+        except RecursionError:
+            raise ValueError("the answer nests too deeply to read") from None
 
 
 class Connection:

@@ -185,7 +185,7 @@ def _unfilled(path: Path) -> list[str]:
     """The settings of ``path`` still at a placeholder, as ``section.key``."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):  # not UTF-8, not TOML, a number too long to read
+    except (OSError, ValueError, RecursionError):  # not UTF-8 or TOML, too long a number, too deep
         return []  # every command says what is wrong with it
 
     def value_of(section: str, key: str):

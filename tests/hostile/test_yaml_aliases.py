@@ -53,3 +53,43 @@ def test_init_reads_past_a_settings_file_whose_aliases_multiply_or_loop(tmp_path
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert (blog / "newsletter.toml").is_file()
+
+
+# Merge keys copy what they merge: nine merges of nine merges of... made a 733-byte front
+# matter run `posts` past a minute and 750 MB (each level about eight times the last), before
+# any count of values could run. The loader now stops merging past what the text could write.
+MERGES = "m0: &m0 {k: v}\n" + "".join(
+    f"m{level}: &m{level} {{<<: [{', '.join([f'*m{level - 1}'] * 9)}]}}\n"
+    for level in range(1, 12))
+
+
+def test_front_matter_merge_keys_that_multiply_are_refused_by_name(site):
+    posts = site / "content" / "posts"
+    (posts / "merges.md").write_text(f"---\ntitle: Merges\ndate: 2026-03-01\n{MERGES}---\nBody\n")
+    (posts / "merged.md").write_text(  # a merge as people use them still reads
+        "---\ntitle: Merged\ndate: 2026-03-01\nbase: &base {name: Ann, role: editor}\n"
+        "author: {<<: *base, role: writer}\n---\nBody\n")
+
+    result = run_cli(site, "posts", timeout=30)
+
+    assert result.returncode == 2
+    assert "/posts/merged" in result.stdout
+    assert result.stderr.splitlines() == [
+        "error: content/posts/merges.md:2: the front matter's aliases (*name) repeat its values "
+        "too often, or hold themselves; write the values out instead of repeating &anchors"]
+
+
+def test_init_reads_past_settings_files_whose_merge_keys_multiply(tmp_path):
+    for name, settings in (("hugo.yaml", "title: Merging\nbaseURL: https://m.example.org/\n"),
+                           ("mkdocs.yml", "site_name: Merging\nplugins:\n  - blog\n")):
+        blog = tmp_path / name
+        (blog / "content" / "posts").mkdir(parents=True)
+        (blog / "docs" / "blog" / "posts").mkdir(parents=True)
+        (blog / "content" / "posts" / "hi.md").write_text("---\ntitle: Hi\ndate: 2026-03-01\n---\n")
+        (blog / name).write_text(settings + MERGES + "params: *m11\n")
+
+        result = subprocess.run([sys.executable, "-m", "newsletter", "--site", str(blog), "init"],
+                                capture_output=True, text=True, timeout=30)
+
+        assert result.returncode == 0, result.stderr
+        assert (blog / "newsletter.toml").is_file()
