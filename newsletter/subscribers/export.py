@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...,
 # @SUM(...)); OWASP's advice on CSV injection is to prefix it with a quote, shown as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet in a locale that separates with ";" (German, French...) or a tab splits an
+# exported record there, whatever its quotes: "Bob;=cmd|..." would start a cell with a formula.
+_FORMULA_AFTER_SEPARATOR = re.compile(r'([;\t])(?="*[=+\-@])')
 
 
 def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str | None = None,
@@ -53,11 +57,12 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
         if problems is not None:
             problems.extend(found)
         encode = RowEncoder()
-        stream.write(encode([text(cell) for cell in (*COLUMNS, *extra)]))
+        whole = str if as_written else split_safe
+        stream.write(whole(encode([text(cell) for cell in (*COLUMNS, *extra)])))
         spool.seek(0)
         for *cells, extras in csv.reader(spool):
             values = json.loads(extras) if extras else {}
-            stream.write(encode([*cells, *(text(values.get(name, "")) for name in extra)]))
+            stream.write(whole(encode([*cells, *(text(values.get(name, "")) for name in extra)])))
     return written
 
 
@@ -70,6 +75,14 @@ def export_file(store: SubscriberStore, path: Path, status: Status | str | None 
         not path.is_file() else replacing(path)
     with writing as stream:
         return export_readers(store, stream, status, problems)
+
+
+def split_safe(record: str) -> str:
+    """``record`` with a ``'`` before a formula that follows a ``;`` or a tab in a cell: such a
+    spreadsheet splits there, quotes or not, and would run it."""
+    if ";" in record or "\t" in record:
+        return _FORMULA_AFTER_SEPARATOR.sub(r"\1'", record)
+    return record
 
 
 def as_text(cell: str) -> str:

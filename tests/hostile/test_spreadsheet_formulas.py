@@ -102,3 +102,30 @@ def test_an_export_imported_elsewhere_keeps_its_readers_addresses_and_names(site
     assert result.exit_code == 0, result.output
     assert invoke(site, "subscribers", "list").stdout.splitlines() == [
         "+plus@example.com\t=Plain\tactive\t", "-dash@example.com\tDee\tunsubscribed\t"]
+
+
+
+def test_a_formula_after_a_semicolon_or_tab_in_a_cell_is_neutralised_too(site):
+    # Excel in a German or French locale splits a CSV on ";" (quotes or not, in a file whose
+    # cells are separated by commas): an exported "Bob;=cmd|..." became two cells there,
+    # the second a formula. So did a tab, in a tab-separated locale.
+    hidden = ["Bob;=cmd|' /C calc'!A0", "Eve\t=1+1", "Dan; +2", 'Cy;""@SUM(1)']
+    lines = ["email,name,status"] + [f'reader{n}@example.com,"{name}",active'
+                                     for n, name in enumerate(hidden)]
+    lines.append("plain@example.com,Ann;Lee,active")
+    for old in (site / "subscribers").glob("*.csv"):
+        old.unlink()
+    (site / "subscribers" / "subscribers.csv").write_text("\n".join(lines) + "\n")
+
+    rows = exported(site)
+    result = invoke(site, "subscribers", "export")
+
+    for delimiter in (";", "\t"):
+        pieces = [piece for line in result.stdout.splitlines()
+                  for piece in line.split(delimiter)]
+        assert not [piece for piece in pieces if piece.lstrip('"')[:1] in ("=", "+", "@")]
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert names["reader0@example.com"] == "Bob;'=cmd|' /C calc'!A0"  # shown, never run
+    assert names["reader2@example.com"] == "Dan; +2"  # not after the separator: kept
+    assert names["reader3@example.com"] == 'Cy;\'"@SUM(1)'
+    assert names["plain@example.com"] == "Ann;Lee"
