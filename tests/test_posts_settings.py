@@ -99,8 +99,8 @@ def test_posts_check_and_the_preview_index_say_the_same_of_posts_before_since(si
     assert "before since (not sent by --due)" in posts.stdout
     assert words in posts.stdout
     check = invoke(site, "check")
-    assert check.stderr.startswith("Nothing to check: no post is ready or scheduled for send "
-                                   f"--due. {words}")
+    assert check.stderr.startswith("Nothing to check: send --due would send no post. "
+                                   f"{words}")
     assert invoke(site, "preview").exit_code == 0
     index = (site / "preview" / "index.html").read_text()
     assert words in index and "before since (not sent by --due)" in index
