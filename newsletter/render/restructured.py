@@ -41,6 +41,9 @@ _SETTINGS = {
     "docinfo_xform": False, "initial_header_level": 2, "syntax_highlight": "none",
     "report_level": 5, "halt_level": 3, "embed_stylesheet": False, "section_self_link": False,
     "toc_backlinks": "none",
+    # :math: and .. math:: as the LaTeX written (code), as Markdown posts' math: docutils' own
+    # HTML drawing of it needs its math.css, without which ∫ from 0 to 1 read "1∫0".
+    "math_output": "LaTeX",
     "footnote_references": "superscript", "input_encoding": "unicode",
     "output_encoding": "unicode", "_disable_config": True,
 }
@@ -97,6 +100,13 @@ def restructured_html(source: str) -> str:
     root = lxml.html.fragment_fromstring(parts["fragment"], create_parent="div")
     for block in root.iter("aside", "nav"):
         block.tag = "div"
+    for entry in root.xpath("//*[@role='doc-biblioentry']"):
+        entry.set("role", "listitem")  # of its role="list": axe-core refuses the deprecated role
+    for latex in root.find_class("math"):
+        if latex.tag == "tt":  # HTML 4's code
+            latex.tag = "code"
+        elif latex.tag == "pre" and latex.text and len(latex) == 0:
+            latex.text = latex.text.strip("\n")  # docutils writes it between newlines
     for section in list(root.iter("section")):
         _give_heading_id(section)
     for item in root.xpath("//*[contains(concat(' ', @class, ' '), ' simple ')]/li"):
