@@ -100,6 +100,8 @@ def restructured_html(source: str) -> str:
     root = lxml.html.fragment_fromstring(parts["fragment"], create_parent="div")
     for block in root.iter("aside", "nav"):
         block.tag = "div"
+    for note in root.xpath("//*[@class='label']/.."):
+        _label_in_line(note)
     for entry in root.xpath("//*[@role='doc-biblioentry']"):
         entry.set("role", "listitem")  # of its role="list": axe-core refuses the deprecated role
     for latex in root.find_class("math"):
@@ -127,6 +129,18 @@ def _parser_noting(file_reads: list):
             super().parse(inputstring, document)
 
     return NotingParser()
+
+
+def _label_in_line(note: lxml.html.HtmlElement) -> None:
+    """A footnote's or citation's "[1]" at the start of its first paragraph: docutils' CSS
+    sets them side by side, and without it (an email) the label stood on a line of its own."""
+    label = note[0]
+    first = label.getnext()
+    if label.get("class") != "label" or first is None or first.tag != "p":
+        return
+    label.tail = " " + (first.text or "")
+    first.text = None
+    first.insert(0, label)
 
 
 def _give_heading_id(section: lxml.html.HtmlElement) -> None:
