@@ -286,8 +286,8 @@ def test_a_sent_post_is_not_checked_again(site):
     assert invoke(site, "send", "--due").exit_code == 0
     result = invoke(site, "check")
     assert result.exit_code == 0
-    assert result.stderr == ("Nothing to check: no post is ready or scheduled for send --due; "
-                             "name one: newsletter check POST\n")
+    assert result.stderr == ("Nothing to check: send --due would send no post; name one: "
+                             "newsletter check POST (a slug `newsletter posts` lists)\n")
 
 
 def test_a_draft_is_checked_when_named(site):

@@ -165,7 +165,7 @@ def test_preview_renders_only_the_posts_send_due_could_send(site):
     result = invoke(site, "preview")
     assert result.exit_code == 0, result.output
     assert {page.parent.name for page in (site / "preview").glob("*/email.html")} == {"fresh"}
-    assert result.stderr.splitlines()[0] == ("No post is ready or scheduled for send --due; "
+    assert result.stderr.splitlines()[0] == ("send --due would send no post; "
                                              "previewing the newest post, fresh. Name another: "
                                              "newsletter preview POST")
 
@@ -278,8 +278,8 @@ def test_a_posts_page_its_status_and_check_count_no_other_posts_ledger_rows(site
     toml.write_text(toml.read_text().replace("since = 2026-01-01", "since = 2027-01-01"))
     result = invoke(site, "check")
     # what-matters is sent, so not among the posts before since: no note about them
-    assert result.stderr.startswith("Nothing to check: no post is ready or scheduled for send "
-                                    "--due; name one: newsletter check POST")
+    assert result.stderr.startswith("Nothing to check: send --due would send no post; name one: "
+                                    "newsletter check POST")
     assert None not in asked
 
 

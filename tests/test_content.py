@@ -200,6 +200,19 @@ def test_find_post_suggests_the_name_of_a_near_miss(site):
                                  "`newsletter posts` to list them")
 
 
+def test_find_post_suggests_a_dated_files_name_without_its_date(site):
+    # Jekyll's _posts/2026-03-01-green-tea.md goes by green-tea: 'grean-tea' was too far from
+    # 2026-03-01-green-tea for a suggestion.
+    (site / "content" / "posts" / "2026-03-01-green-tea.md").write_text(
+        "---\ntitle: Green Tea\ndate: 2026-03-01\n---\n\nSteep it.\n")
+    posts, _ = load(site)
+    for typed in ("grean-tea", "2026-03-01-grean-tea"):
+        with pytest.raises(PostNotFoundError) as caught:
+            find_post(posts, typed)
+        assert "did you mean green-tea?" in str(caught.value)
+    assert find_post(posts, "green-tea").title == "Green Tea"
+
+
 def test_find_post_refuses_an_ambiguous_name(site):
     folder = site / "content" / "notes"
     folder.mkdir()

@@ -134,6 +134,38 @@ def test_an_emoji_pasted_as_a_picture_is_the_size_of_the_text(browser, tmp_path)
 
 
 @pytest.mark.parametrize("style", [True, False])
+def test_a_small_picture_in_a_line_of_text_stays_in_the_line(browser, tmp_path, style):
+    # Every picture was a block: an icon in a sentence split it in two lines, 26 px of margin
+    # between them, and a row of badges stood one under the other.
+    site = copy_example_site(tmp_path / "site")
+    bundle = site / "content" / "posts" / "icons"
+    bundle.mkdir()
+    Image.new("RGB", (24, 24), (200, 40, 40)).save(bundle / "icon.png")
+    Image.new("RGB", (90, 20), (40, 120, 40)).save(bundle / "badge.png")
+    Image.new("RGB", (400, 200), (40, 40, 200)).save(bundle / "photo.png")
+    (bundle / "index.md").write_text(
+        '---\ntitle: "Icons"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/icons\n'
+        'description: "Small pictures."\n---\n\nPress ![the red button](icon.png) to start.\n\n'
+        "[![tests pass](badge.png)](https://ci.example.org) ![coverage 90%](badge.png)\n\n"
+        "A photo ![the lake](photo.png) in a sentence stays a block.\n", encoding="utf-8")
+    assert invoke(site, "preview", "icons").exit_code == 0
+    email = site / "preview" / "icons" / "email.html"
+    if not style:
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 375)
+    # [the picture's display, its middle's height above or below its line's first text's]
+    placed = browser.execute_script(
+        "return [...document.querySelectorAll('.content img')].map(image => {"
+        " const box = image.getBoundingClientRect(), range = document.createRange();"
+        " range.selectNodeContents(image.closest('p')); const line = range.getClientRects()[0];"
+        " return [getComputedStyle(image).display,"
+        " Math.round(Math.abs((box.top + box.bottom) - (line.top + line.bottom)) / 2)]; });")
+    assert [display for display, _ in placed] == ["inline", "inline", "inline", "block"]
+    assert all(apart <= 6 for _, apart in placed[:3]), placed
+
+
+@pytest.mark.parametrize("style", [True, False])
 def test_a_picture_in_a_centred_block_is_centred_and_a_details_block_is_a_paragraph_apart(
         browser, tmp_path, style):
     # An image is a block in the email, and a block does not follow text-align: the pictures a

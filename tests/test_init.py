@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import json
@@ -172,6 +173,19 @@ def test_init_rerun_at_a_top_folder_made_a_site_before_still_names_the_blog_belo
     assert result.output.splitlines()[0] == (
         "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
         "docs/ holds a Jekyll site (docs/_config.yml): run `newsletter init` in docs/.")
+
+
+def test_init_and_posts_in_an_empty_folder_say_how_to_write_a_first_post(tmp_path):
+    # A new blog started in an empty folder heard only "set [posts] dirs if your posts are
+    # elsewhere": it has none yet, and nothing said what one looks like.
+    today = dt.date.today().isoformat()
+    first = (f"to start one, write content/hello.md: a line ---, then title: Hello and date: "
+             f"{today} on lines of their own, a line ---, then the text")
+    assert invoke(tmp_path, "init").output.splitlines()[0].endswith(f"; {first}.")
+    assert invoke(tmp_path, "posts").output.endswith(f"; {first}\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "hello.md").write_text(f"---\ntitle: Hello\ndate: {today}\n---\n\nHi.\n")
+    assert "/hello  Hello" in invoke(tmp_path, "posts").output
 
 
 def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):

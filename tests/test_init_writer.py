@@ -102,3 +102,17 @@ def test_a_writer_named_without_an_address_is_the_senders_name_alone(tmp_path):
     text = (root / "newsletter.toml").read_text()
     assert 'from = "Jo Park <you@example.com>"  # the name from hugo.toml;' in text
     assert 'reply_to = "you@example.com"\n' in text
+
+
+def test_the_starters_writer_is_not_taken_for_the_blogs(tmp_path):
+    # Eleventy's base blog ships author "Your Name Here", youremailaddress@example.com: init
+    # made it reply_to and the button's address, which check let through, so readers' replies
+    # would have gone to example.com. Left at init's example now, which check refuses by name.
+    root = eleventy_blog(tmp_path / "blog", {"name": "Your Name Here",
+                                             "email": "youremailaddress@example.com"})
+    result = invoke(root, "init")
+    assert "Next: fill in email.from, email.reply_to, email.cta_url, email.postal_address" in \
+        result.output
+    text = (root / "newsletter.toml").read_text()
+    assert 'from = "Your Name <you@example.com>"\n' in text
+    assert 'reply_to = "you@example.com"\n' in text and "youremailaddress" not in text

@@ -116,3 +116,25 @@ def test_the_plugins_draft_setting_publishes_drafts_so_they_are_mailed(tmp_path)
                           if item["file"] == "docs/posts/half.md"]
     url = "https://quiet.example.org/2024/04/01/half-a-thought/"
     assert statuses == {"built": [("ready", url)], "kept": [("draft", url)]}
+
+
+def test_arithmatex_math_is_the_latex_written_and_a_price_stays_text(tmp_path):
+    """Material's math (pymdownx.arithmatex) was read as Markdown: `\\\\` became `\\`, `\\(` `(`,
+    `\\[` `[`, and `x_i * y_i` could turn emphasis. Shown now as the LaTeX written, in code."""
+    settings = MKDOCS_YML.replace("  - pymdownx.tilde\n",
+                                  "  - pymdownx.tilde\n  - pymdownx.arithmatex:\n      generic: true\n")
+    post = ("---\ndate: 2024-12-05\n---\n\n# Sums\n\nInline $x_i * y_i$ and \\(a^2 + b^2\\); "
+            "it costs $5 or $10.\n\n$$\n\\begin{aligned}\na &= b \\\\\nc &= d\n\\end{aligned}\n"
+            "$$\n\n\\[\n\\sum_i i\n\\]\n\nThe end.\n")
+    root = write_files(tmp_path / "log", {"mkdocs.yml": settings, "docs/index.md": "# About\n",
+                                          "docs/blog/index.md": "# Log\n",
+                                          "docs/blog/posts/sums.md": post})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    assert invoke(root, "preview", "sums").exit_code == 0
+    html = lxml.html.fromstring((root / "preview/sums/email.html").read_text())
+    assert [code.text for code in html.iter("code")] == [
+        "x_i * y_i", "a^2 + b^2", "\\begin{aligned}\na &= b \\\\\nc &= d\n\\end{aligned}\n",
+        "\\sum_i i\n"]
+    text = (root / "preview/sums/email.txt").read_text()
+    assert "Inline x_i * y_i and a^2 + b^2; it costs $5 or $10.\n\n    \\begin{aligned}\n" in text

@@ -5,6 +5,7 @@ thing about posts `send --due` will not send (issue 23, item 14)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fake_providers import write_settings
@@ -99,8 +100,8 @@ def test_posts_check_and_the_preview_index_say_the_same_of_posts_before_since(si
     assert "before since (not sent by --due)" in posts.stdout
     assert words in posts.stdout
     check = invoke(site, "check")
-    assert check.stderr.startswith("Nothing to check: no post is ready or scheduled for send "
-                                   f"--due. {words}")
+    assert check.stderr.startswith("Nothing to check: send --due would send no post. "
+                                   f"{words}")
     assert invoke(site, "preview").exit_code == 0
     index = (site / "preview" / "index.html").read_text()
     assert words in index and "before since (not sent by --due)" in index
@@ -110,8 +111,13 @@ def test_before_any_send_due_the_posts_it_will_not_send_are_named(site):
     text = (site / "newsletter.toml").read_text()
     (site / "newsletter.toml").write_text(text.replace("since = 2026-01-01T00:00:00Z", ""))
     note = "No send --due has run yet: the first one records its time as [schedule] since, so"
-    assert note in invoke(site, "posts").stdout
+    posts = invoke(site, "posts").stdout
+    assert note in posts
     assert note in invoke(site, "check").stderr
+    # "set [schedule] since earlier" left a new user to guess the key's form: the line to add,
+    # from the newest post waiting, so that it alone goes out.
+    newest = re.search(r"^ready +(\S+)", posts, re.M)[1]
+    assert f"put since = {newest}T" in posts and "under [schedule] in newsletter.toml" in posts
 
 
 def test_a_page_with_broken_front_matter_is_still_a_page_not_an_error(tmp_path):

@@ -94,6 +94,25 @@ def test_a_pelican_rst_article_reads_in_the_email_as_on_its_page(tmp_path):
     assert text.count("Cutting the Reeds") == 1
 
 
+def test_rst_math_is_the_latex_written_and_a_citation_is_an_item_of_its_list(tmp_path):
+    # docutils drew math in HTML for its math.css, which no email has: "∫ from 0 to 1 of x²"
+    # read "1∫0x2", "mc²" "mc2". Its citations' role="doc-biblioentry" failed axe-core,
+    # and a note's label stood on a line of its own, its text below.
+    root = _pelican(tmp_path, **{"content/sums.rst": (
+        "Sums\n####\n\n:date: 2026-02-05 10:00\n:summary: Two sums.\n\n"
+        "Energy is :math:`E = mc^2`, as in [CIT2002]_.\n\n"
+        ".. math::\n\n   \\int_0^1 x^2 \\, dx = \\frac{1}{3}\n\n"
+        ".. [CIT2002] A citation.\n")})
+    assert invoke(root, "preview", "sums").exit_code == 0
+    html = (root / "preview" / "sums" / "email.html").read_text()
+    text = (root / "preview" / "sums" / "email.txt").read_text()
+    assert "Energy is E = mc^2, as in [CIT2002].\n\n    \\int_0^1 x^2 \\, dx = \\frac{1}{3}\n\n" \
+        in text
+    assert "\n[CIT2002] A citation.\n" in text
+    assert '<code class="math"' in html and "doc-biblioentry" not in html
+    assert 'class="citation" id="cit2002" role="listitem"' in html
+
+
 def test_a_markdown_post_links_the_rst_article_by_its_file(tmp_path):
     root = _pelican(tmp_path)
     assert invoke(root, "preview", "dyke-walk").exit_code == 0

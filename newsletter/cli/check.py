@@ -161,10 +161,12 @@ def _summary(report, groups) -> str:
     if not report.posts:
         found = (f" (the settings: {counted(counts['errors'], 'error')}, "
                  f"{counted(counts['warnings'], 'warning')})" if report.site else "")
-        nothing = "Nothing to check: no post is ready or scheduled for send --due"
+        # Not "no post is ready": `posts` calls a post before since ready, and the note says why.
+        nothing = "Nothing to check: send --due would send no post"
+        name_one = "newsletter check POST (a slug `newsletter posts` lists)"
         if report.note:  # why, in the words `posts` uses (sending.schedule_note)
-            return f"{nothing}. {report.note} Name one to check it: newsletter check POST{found}"
-        return f"{nothing}; name one: newsletter check POST{found}"
+            return f"{nothing}. {report.note} Name one to check it: {name_one}{found}"
+        return f"{nothing}; name one: {name_one}{found}"
     checked = f"Checked {len(report.posts)} post{'' if len(report.posts) == 1 else 's'}"
     if not report.findings:
         return f"{checked}: nothing found."

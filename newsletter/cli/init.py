@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 from pathlib import Path
@@ -128,7 +129,8 @@ def _found(root: Path, generator) -> str:
     if len(posts) == pages and not errors:
         below = _nested_site(root) if generator.name == "none" and not other else None
         elsewhere = (f"; {below[1]}: run `newsletter init` in {below[0]}/" if below
-                     else markdown_elsewhere(root, read, hint=not (other and other.dirs)))
+                     else markdown_elsewhere(root, read, None if other and other.dirs
+                                             else layout.dirs[0]))
     return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
             f"{note}.")
 
@@ -160,10 +162,10 @@ def _blog_below(root: Path) -> tuple[str, str] | None:
     return _nested_site(root)
 
 
-def markdown_elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
+def markdown_elsewhere(root: Path, read: set[Path], posts_dir: str | None) -> str:
     """Where to name the posts when none was found: the folders that hold Markdown files
-    other than the pages ``read`` (with none, the general ``hint``, unless it is not wanted:
-    init wrote the folders already)."""
+    other than the pages ``read``; with none, the general hint and how to write a first post
+    in ``posts_dir``, unless None (init wrote the folders already)."""
     held: dict[str, int] = {}
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders
@@ -173,13 +175,20 @@ def markdown_elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
             held[Path(folder).relative_to(root).as_posix()] = count
     if not held:
         return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
-                "(e.g. dirs = [\"posts\"])") if hint else ""
+                "(e.g. dirs = [\"posts\"])" + first_post_hint(posts_dir)) if posts_dir else ""
     folders = sorted(held, key=lambda folder: (-held[folder], folder))[:3]
     named = ", ".join(f"{folder if folder != '.' else 'the top folder'} ({held[folder]})"
                       for folder in folders)
     example = folders[0] if folders[0] != "." else "*.md"
     return (f"; Markdown files are in {named}: if they are your posts, set [posts] dirs in "
             f"newsletter.toml (e.g. dirs = [\"{example}\"])")
+
+
+def first_post_hint(folder: str) -> str:
+    """What a first post looks like, for a folder that holds no Markdown at all."""
+    today = dt.date.today().isoformat()
+    return (f"; to start one, write {folder}/hello.md: a line ---, then title: Hello and "
+            f"date: {today} on lines of their own, a line ---, then the text")
 
 
 _NOT_POSTS = {"node_modules", "templates", "outbox", "preview", "subscribers"}

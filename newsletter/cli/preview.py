@@ -54,7 +54,7 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
     else:
         chosen, newest = posts_to_preview(settings, found, dt.datetime.now(dt.timezone.utc))
         if newest:
-            click.echo(f"No post is ready or scheduled for send --due; previewing the newest "
+            click.echo(f"send --due would send no post; previewing the newest "
                        f"post, {chosen[0].name}. Name another: newsletter preview POST", err=True)
         elif not found and not errors:
             from newsletter.cli.posts import no_posts_note

@@ -16,7 +16,8 @@ def python_markdown_options(names: Any) -> dict[str, Any]:
     smarty's curly quotes and dashes (straight without it), nl2br's line breaks, admonition's
     (and pymdownx.details') boxes, toc's ``[TOC]``, pymdownx.tabbed's tabs, md_in_html's (and
     extra's) Markdown in ``<div markdown>``, pymdownx.emoji's codes, pymdownx.mark's, .caret's
-    and .tilde's marks, pymdownx.superfences' fenced code inside boxes and tabs."""
+    and .tilde's marks, pymdownx.superfences' fenced code inside boxes and tabs,
+    pymdownx.arithmatex's math as the LaTeX written."""
     last = {str(name).rpartition(".")[2] for name in names}
     marks = [_PYMDOWN_EXTRAS.get(str(name).removeprefix("pymdownx."), ()) for name in names]
     return {"extras": frozenset(extra for extras in marks for extra in extras),
@@ -24,4 +25,5 @@ def python_markdown_options(names: Any) -> dict[str, Any]:
             "admonitions": bool(last & {"admonition", "details"}),
             "toc_marker": "[TOC]" if "toc" in last else "", "tabs": "tabbed" in last,
             "nested_fences": "superfences" in last,
-            "parse_block_html": bool(last & {"md_in_html", "extra"}), "emoji": "emoji" in last}
+            "parse_block_html": bool(last & {"md_in_html", "extra"}), "emoji": "emoji" in last,
+            "arithmatex": "arithmatex" in last}

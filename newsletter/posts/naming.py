@@ -35,8 +35,10 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
             if path is not None and (short in file_names(path) or _names_file(wanted, path)):
                 raise problem
         _refuse_unread(posts, wanted, short)
-        names = {_link_stem(post) or post.name for post in posts if post.page is None}
-        close = get_close_matches(short, sorted(names), n=1)
+        # Jekyll's 2026-12-05-green-tea goes by green-tea too: 'grean-tea' is close to that.
+        names = {_DATED_NAME.sub("", _link_stem(post) or post.name)
+                 for post in posts if post.page is None}
+        close = get_close_matches(_DATED_NAME.sub("", short), sorted(names), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise PostNotFoundError(f"no post named {name!r}",
                                 hint=f"{hint}run `newsletter posts` to list them")

@@ -34,6 +34,7 @@ _TAB_OPENING = re.compile(r'(?:^|\n)===[!+]{0,2} +"(.*?)" *(?:\n|$)')
 def site_extensions(dialect: Dialect) -> list[markdown.Extension]:
     """The extensions ``dialect`` turns on of the ones above, with fenced code inside admonitions
     and tabs (render/nested_fences.py) and pymdownx's marks (render/pymdown_marks.py)."""
+    from newsletter.render.arithmatex import Arithmatex
     from newsletter.render.nested_fences import NestedFences
     from newsletter.render.pymdown_marks import Marks
 
@@ -41,7 +42,7 @@ def site_extensions(dialect: Dialect) -> list[markdown.Extension]:
         (Admonitions(), dialect.admonitions), (Tabs(), dialect.tabs),
         (NestedFences(), dialect.nested_fences and (dialect.admonitions or dialect.tabs)),
         (MarkdownInHtmlExtension(), dialect.parse_block_html), (Emoji(), dialect.emoji),
-        (Marks(dialect.extras), bool(dialect.extras))) if on]
+        (Marks(dialect.extras), bool(dialect.extras)), (Arithmatex(), dialect.arithmatex)) if on]
 
 
 class _Processor(AdmonitionProcessor):

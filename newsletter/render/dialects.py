@@ -76,6 +76,8 @@ class Dialect:
     # Math delimiters, (opening, closing): a block's (or within text), and within text only
     math_blocks: tuple[tuple[str, str], ...] = ()
     math_inline: tuple[tuple[str, str], ...] = ()
+    # pymdownx.arithmatex's math, shown as the LaTeX written (Python-Markdown; render/arithmatex.py)
+    arithmatex: bool = False
     # Not Markdown: reStructuredText, rendered by docutils (Pelican's and Nikola's .rst posts)
     restructured: bool = False
     # Not Markdown: HTML with template tags (Eleventy's .html, .njk and .liquid posts)

@@ -12,6 +12,11 @@ import lxml.html
 MAX_IMAGE_WIDTH = 520
 # An emoji pasted as a picture: the class WordPress and jemoji give it, its size the text's.
 EMOJI, EMOJI_SIZE = "emoji", 20
+# A small picture in a line of text (an icon, a badge): it stays in the line, as on the blog,
+# instead of a block that splits the sentence in two. Its height: about a line and a half.
+IN_TEXT, IN_TEXT_HEIGHT = "in-text", 40
+_LINE_BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt"})
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "sup", "sub", "mark"})
 # A width attribute as browsers read it (HTML's rules for dimension values): its leading number,
 # "300px" as 300, and a percentage of the column ("50%").
 _DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
@@ -36,10 +41,27 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
     picture wider than a phone, or out of shape once its width is capped. An image in a
     centred block is centred by its margins: as a block it no longer follows ``text-align``."""
     for image in root.iter("img"):
+        if _in_a_line(image):
+            image.classes.add(IN_TEXT)
         width = image.get("width", "").strip()
         if width.isdigit() and int(width) and EMOJI not in image.classes:
             centred = "margin-left:auto; margin-right:auto; " if _centred(image) else ""
             image.set("style", f"width:100%; max-width:{width}px; {centred}{_without_size(image)}".strip())
+
+
+def _in_a_line(image: lxml.html.HtmlElement) -> bool:
+    """Whether ``image`` is a small picture that shares its line: no taller than
+    ``IN_TEXT_HEIGHT`` (as sized: a picture of unknown height is not), inside a paragraph (or
+    a link or emphasis there) that holds text or other pictures beside it."""
+    height = image.get("height", "").strip()
+    if not height.isdigit() or not 0 < int(height) <= IN_TEXT_HEIGHT:
+        return False
+    block = image.getparent()
+    while block is not None and block.tag in _INLINE:
+        block = block.getparent()
+    if block is None or block.tag not in _LINE_BLOCKS:
+        return False
+    return bool("".join(block.itertext()).strip()) or sum(1 for _ in block.iter("img")) > 1
 
 
 def _centred(image: lxml.html.HtmlElement) -> bool:

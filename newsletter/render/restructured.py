@@ -41,6 +41,9 @@ _SETTINGS = {
     "docinfo_xform": False, "initial_header_level": 2, "syntax_highlight": "none",
     "report_level": 5, "halt_level": 3, "embed_stylesheet": False, "section_self_link": False,
     "toc_backlinks": "none",
+    # :math: and .. math:: as the LaTeX written (code), as Markdown posts' math: docutils' own
+    # HTML drawing of it needs its math.css, without which ∫ from 0 to 1 read "1∫0".
+    "math_output": "LaTeX",
     "footnote_references": "superscript", "input_encoding": "unicode",
     "output_encoding": "unicode", "_disable_config": True,
 }
@@ -97,6 +100,15 @@ def restructured_html(source: str) -> str:
     root = lxml.html.fragment_fromstring(parts["fragment"], create_parent="div")
     for block in root.iter("aside", "nav"):
         block.tag = "div"
+    for note in root.xpath("//*[@class='label']/.."):
+        _label_in_line(note)
+    for entry in root.xpath("//*[@role='doc-biblioentry']"):
+        entry.set("role", "listitem")  # of its role="list": axe-core refuses the deprecated role
+    for latex in root.find_class("math"):
+        if latex.tag == "tt":  # HTML 4's code
+            latex.tag = "code"
+        elif latex.tag == "pre" and latex.text and len(latex) == 0:
+            latex.text = latex.text.strip("\n")  # docutils writes it between newlines
     for section in list(root.iter("section")):
         _give_heading_id(section)
     for item in root.xpath("//*[contains(concat(' ', @class, ' '), ' simple ')]/li"):
@@ -117,6 +129,18 @@ def _parser_noting(file_reads: list):
             super().parse(inputstring, document)
 
     return NotingParser()
+
+
+def _label_in_line(note: lxml.html.HtmlElement) -> None:
+    """A footnote's or citation's "[1]" at the start of its first paragraph: docutils' CSS
+    sets them side by side, and without it (an email) the label stood on a line of its own."""
+    label = note[0]
+    first = label.getnext()
+    if label.get("class") != "label" or first is None or first.tag != "p":
+        return
+    label.tail = " " + (first.text or "")
+    first.text = None
+    first.insert(0, label)
 
 
 def _give_heading_id(section: lxml.html.HtmlElement) -> None:

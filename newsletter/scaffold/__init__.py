@@ -34,6 +34,7 @@ from newsletter.scaffold.placeholders import (
     Placeholder,
     placeholders_in,
     not_public,
+    starters_address,
 )
 from newsletter.generators import Generator, SiteInfo, detect, other_generator
 
@@ -68,8 +69,11 @@ class InitReport:
 def blog_info(generator: Generator) -> SiteInfo:
     """What the generator's settings say of the blog, but an address that is not the blog's
     public one (a starter's https://example.com, http://localhost:1313/, "/"): every link of
-    every email would lead nowhere, or elsewhere."""
+    every email would lead nowhere, or elsewhere; nor a starter's writer at example.com, where
+    readers' replies would go."""
     info = settings_say(generator)
+    if info.author[1] and starters_address(info.author[1]):  # and "Your Name Here" with it
+        info = replace(info, author=(None, None))
     if info.url and not_public(info.url):
         return replace(info, url=None, source=info.source if info.title else None)
     return info

@@ -59,6 +59,13 @@ def not_public(url: str) -> str | None:
     return None
 
 
+def starters_address(address: str) -> bool:
+    """Whether ``address`` is one a blog starter ships with (Eleventy's base blog's
+    youremailaddress@example.com): replies sent there would reach no one."""
+    return not_public("https://" + address.rpartition("@")[2].strip().lower()) \
+        == "the starter's example"
+
+
 def _local_ip(host: str) -> bool:
     try:
         return not ipaddress.ip_address(host).is_global

@@ -88,15 +88,18 @@ def schedule_note(posts: list[Post], now: dt.datetime, held: Collection[str],
         return (f"{_posts(before)} {'is' if before == 1 else 'are'} {BEFORE_SINCE[1]}: "
                 f"[schedule] since is {since:%Y-%m-%d %H:%M %Z}; send one on purpose with "
                 "`newsletter send POST`, or move since.")
-    waiting = sum(classify(post, now) is PostStatus.READY and post.id not in held
-                  for post in posts)
-    if not waiting:
+    ready = [post.date for post in posts
+             if classify(post, now) is PostStatus.READY and post.id not in held]
+    if not ready:
         return None
+    # init writes no since: the line that sends the newest post only (since the oldest would
+    # mail a blog's whole archive at once).
+    newest = max(ready).astimezone(dt.timezone.utc)
     return (f"No send --due has run yet: the first one records its time as [schedule] since, "
-            f"so the {_posts(waiting)} ready now {'is' if waiting == 1 else 'are'} "
-            f"{BEFORE_SINCE[1]}; set [schedule] since earlier to send "
-            f"{'it' if waiting == 1 else 'them'}, or send one on purpose with "
-            "`newsletter send POST`.")
+            f"so the {_posts(len(ready))} ready now {'is' if len(ready) == 1 else 'are'} "
+            f"{BEFORE_SINCE[1]}; to have it send the newest, put since = "
+            f"{newest:%Y-%m-%dT%H:%M:%SZ} under [schedule] in newsletter.toml, or send one "
+            "on purpose with `newsletter send POST`.")
 
 
 def _posts(count: int) -> str:
