@@ -19,7 +19,8 @@ ADDRESSES = ["ann@example.com", "Ann.Lee+news@mail.example.org", "dée@exämple.
 
 def one_by_one(readers: list[tuple[str, str, str]]) -> list | str:
     try:
-        return [checked_recipient(address, name) for address, name, _ in readers]
+        checked = [checked_recipient(address, name) for address, name, _ in readers]
+        return [name for name, _ in checked], [to for _, to in checked]
     except SubscriberError as error:
         return error.message
 
@@ -50,4 +51,4 @@ def test_each_name_alone_and_among_plain_ones(name):
 
 
 def test_no_readers():
-    assert checked_recipients([]) == []
+    assert checked_recipients([]) == ([], [])

@@ -182,7 +182,7 @@ class ReaderSigner:
         """:meth:`prepare` of each (address, name, token), as plain tuples (what crosses a
         helper's pipe; ``Prepared._make`` or reader_feed's ``_as_prepared`` of one is its
         Prepared)."""
-        checked = checked_recipients(readers)  # first, as it raises for a bad address
+        names, tos = checked_recipients(readers)  # first, as it raises for a bad address
         addresses = [reader[0] for reader in readers]
         around = self._around_token
         if around is not None:
@@ -193,8 +193,7 @@ class ReaderSigner:
             # (docs/email.md#one-click-unsubscribe); the token alone names the reader.
             urls = [self._unsubscribe_url(email=quote_address(address), token=token)
                     for address, _, token in readers]
-        return [(address, name, to, message_id, url) for address, (name, to), message_id, url
-                in zip(addresses, checked, self._message_ids_of(addresses), urls)]
+        return list(zip(addresses, names, tos, self._message_ids_of(addresses), urls))
 
     def _message_ids_of(self, addresses: list[str]) -> list[str]:
         """Derived from post and address, so a resent in-doubt message keeps its Message-ID
