@@ -27,10 +27,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import tempfile
 import time
-from itertools import chain, count
+from itertools import count
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -44,8 +43,6 @@ FORMAT = 4  # 3: an export saved among the list files is not read as readers; 4:
 # whose status is out of place (misplaced.py)
 CHUNK = 500  # readers a line
 RECENT = 3  # seconds: a file changed this recently may change again within its mtime's tick
-# What json.dumps(..., ensure_ascii=False) writes other than as it is.
-_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 
 def read_kept(state_dir: Path, signature: list[list], values_id: str,
@@ -200,8 +197,7 @@ class Keeper:
 
     def add(self, chunk: list[tuple[str, str, str]]) -> None:
         """The next readers, (address, name, value) each: a line of them."""
-        if self.out is not None:
-            self._write_line(chunk_json(chunk))
+        self._write(chunk)
 
     def done(self, problems: list[SubscriberError]) -> None:
         """The read is complete: keep it, with the rows it could not use."""
@@ -226,25 +222,10 @@ class Keeper:
             self.out = None
 
     def _write(self, item: list | dict) -> None:
-        if self.out is not None:
-            self._write_line(json.dumps(item, ensure_ascii=False))
-
-    def _write_line(self, line: str) -> None:
+        if self.out is None:
+            return
         try:
-            self.out.write(line + "\n")
+            self.out.write(json.dumps(item, ensure_ascii=False) + "\n")
         except OSError as error:
             logger.debug("the list's readers are not kept: %s", error)
             self.discard()
-
-
-def chunk_json(chunk: list[tuple[str, str, str]]) -> str:
-    """``json.dumps(chunk, ensure_ascii=False)``: a chunk whose strings hold nothing JSON
-    escapes (most) joined in C, a seventh of the encoder's cost a reader (docs/performance.md,
-    the sixteenth round)."""
-    try:
-        plain = chunk and not _ESCAPED.search("".join(chain.from_iterable(chunk)))
-    except TypeError:  # not strings: the encoder says how it writes them
-        plain = False
-    if not plain:
-        return json.dumps(chunk, ensure_ascii=False)
-    return '[["' + '"], ["'.join(['", "'.join(reader) for reader in chunk]) + '"]]'
