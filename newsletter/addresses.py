@@ -93,6 +93,25 @@ def _plain_domain(domain: str, special: tuple[str, ...]) -> str | None:
     return domain
 
 
+def as_written_pattern(after: str) -> str:
+    """A regular expression (text) of ASCII addresses that :func:`fast_normalised` returns as
+    written once :func:`unchanged_domain` accepts their domain (group ``domain``), each
+    followed by ``after`` (a pattern): a strict subset of the dot-atom addresses it takes,
+    with its limits and mailbox names, for a whole block of a list matched in one C call
+    (subscribers/plain_pass.py). tests/test_address_fast_path.py compares both."""
+    atom = "[A-Za-z0-9_+-]+"
+    names = "|".join("".join(f"[{letter.upper()}{letter}]" for letter in name)
+                     for name in sorted(_validator().lower_mailbox_names))
+    return (f"(?=[A-Za-z0-9_+.-]{{1,{_FAST_MAX_LOCAL}}}@[a-z0-9.-]{{1,"
+            f"{_FAST_MAX_ADDRESS - _FAST_MAX_LOCAL - 1}}}(?:{after}))(?!(?:{names})@)"
+            rf"{atom}(?:\.{atom})*@(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)")
+
+
+def unchanged_domain(domain: str) -> bool:
+    """Whether :func:`fast_normalised` keeps ``domain`` as it is (a lower-case one it takes)."""
+    return _plain_domain(domain, tuple(_validator().module.SPECIAL_USE_DOMAIN_NAMES)) == domain
+
+
 def normalise_address(email: str) -> str:
     """The normalised form of ``email``, or SubscriberError saying what is wrong with it."""
     email = email.strip()

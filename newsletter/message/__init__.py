@@ -4,12 +4,12 @@ from newsletter.message.assembled import Assembled
 from newsletter.message.compose import (
     Message,
     MessageFactory,
-    MessageIds,
     Prepared,
     ReaderSigner,
-    one_line,
 )
+from newsletter.message.message_ids import MessageIds
 from newsletter.message.notice import NoticeFactory
+from newsletter.message.recipient import one_line
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
 from newsletter.message.token_cache import TokenCache, secret_id
 from newsletter.message.tokens import (

@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from newsletter.addresses import address_key, address_keys
-from newsletter.errors import SubscriberError
 from newsletter.message.assembled import Assembled
-from newsletter.message.keyed_hash import PrefixedHmac
+from newsletter.message.message_ids import MessageIds
 from newsletter.message.mime import MimeEncoder
+from newsletter.message.recipient import checked_recipients, format_address, one_line
 from newsletter.message.tokens import UnsubscribeTokens
 from newsletter.records import record
 
@@ -51,16 +51,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TEST_PREFIX = "[TEST] "
-MAX_NAME_LENGTH = 200  # keeps the To header far below the 998-octet line limit
-
-# A normalised address with nothing that could end a header or an address list.
-_SAFE_ADDRESS = re.compile(r"[^\s<>(),;:\"\[\]\\@]+@[^\s<>(),;:\"\[\]\\@]+")
-# Anything that could start a new header line or confuse a reader: controls and line separators.
-_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # What quote() never escapes, and "@" (the one character of a plain address it does).
 _URL_SAFE_OR_AT = re.compile(r"[A-Za-z0-9_.~@-]*")
 _ADDRESS = attrgetter("address")  # of a Prepared
-_ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
 
 
 def quote_address(address: str) -> str:
@@ -82,15 +75,6 @@ def _around_token(link: str) -> tuple[str, str] | None:
             "".join(piece[0] for piece in pieces[at + 1:]))
 
 
-def one_line(text: str) -> str:
-    """``text`` with every control character and line break turned into a space."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        # Most names: a printable text holds no whitespace but " " (str.isprintable), so
-        # it is already on one line, single-spaced (a third of a reader's preparing time).
-        return text
-    return " ".join(_LINE_BREAKERS.sub(" ", text).split())
-
-
 def list_id(settings: Settings) -> str:
     """The List-Id header (RFC 2919): the site's title, and newsletter.<the site's host>."""
     host = urlsplit(settings.site.url).hostname or settings.email.sender_domain
@@ -103,23 +87,6 @@ def sender_headers(settings: Settings) -> tuple[str, str | None]:
     config = settings.email
     reply_to = one_line(config.reply_to) if config.reply_to else None
     return format_address(one_line(config.from_name), config.from_address), reply_to
-
-
-def checked_recipient(address: str, name: str) -> tuple[str, str]:
-    """(name on one line and cut short, To header); SubscriberError for an unusable address."""
-    if not _SAFE_ADDRESS.fullmatch(address):
-        raise SubscriberError(f"{address!r} cannot be put in a To header")
-    name = one_line(name)[:MAX_NAME_LENGTH]
-    return name, format_address(name, address)
-
-
-def format_address(name: str, address: str) -> str:
-    """``Name <address>`` with the name quoted when it holds specials (Unicode kept as is)."""
-    if not name:
-        return address
-    if _ADDRESS_SPECIALS.search(name):
-        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{name} <{address}>"
 
 
 @record(slots=True)
@@ -188,20 +155,6 @@ class Prepared(NamedTuple):
         return address_keys(map(_ADDRESS, readers))
 
 
-class MessageIds:
-    """The Message-ID of each reader's message of one post: an HMAC of post and address, the
-    same in every run, so a resent in-doubt message keeps it and `reconcile` can tell the
-    outbox's files apart."""
-
-    def __init__(self, secret: bytes, post_id: str, domain: str):
-        self._hmac = PrefixedHmac(secret, f"message-id\n{post_id}\n".encode())
-        self.domain = domain
-
-    def of(self, address: str) -> str:
-        digest = self._hmac.digest(address_key(address).encode())[:16].hex()
-        return f"<nl.{digest}@{self.domain}>"
-
-
 class ReaderSigner:
     """The part of each reader's message that needs no rendered email (checked address, To,
     Message-ID, unsubscribe link): a send's helper process starts on it before the render."""
@@ -229,25 +182,25 @@ class ReaderSigner:
         """:meth:`prepare` of each (address, name, token), as plain tuples (what crosses a
         helper's pipe; ``Prepared._make`` or reader_feed's ``_as_prepared`` of one is its
         Prepared)."""
-        around, message_id = self._around_token, self._message_id
-        prepared = []
-        for address, name, token in readers:
-            name, to = checked_recipient(address, name)
-            if around is not None:
-                url = around[0] + token + around[1]
-            else:
-                # {email} is allowed for links of the old kind
-                # (docs/email.md#one-click-unsubscribe); the token alone names the reader.
-                url = self._unsubscribe_url(email=quote_address(address), token=token)
-            prepared.append((address, name, to, message_id(address), url))
-        return prepared
+        names, tos = checked_recipients(readers)  # first, as it raises for a bad address
+        addresses = [reader[0] for reader in readers]
+        around = self._around_token
+        if around is not None:
+            before, after = around
+            urls = [before + token + after for _, _, token in readers]
+        else:
+            # {email} is allowed for links of the old kind
+            # (docs/email.md#one-click-unsubscribe); the token alone names the reader.
+            urls = [self._unsubscribe_url(email=quote_address(address), token=token)
+                    for address, _, token in readers]
+        return list(zip(addresses, names, tos, self._message_ids_of(addresses), urls))
 
-    def _message_id(self, address: str) -> str:
+    def _message_ids_of(self, addresses: list[str]) -> list[str]:
         """Derived from post and address, so a resent in-doubt message keeps its Message-ID
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
-            return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        return self._message_ids.of(address)
+            return [f"<test.{secrets.token_hex(12)}@{self.domain}>" for _ in addresses]
+        return self._message_ids.of_all(addresses)
 
 
 def _ascii_domain(domain: str) -> str:

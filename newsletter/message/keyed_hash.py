@@ -29,8 +29,16 @@ class PrefixedHmac:
         self._outer = hashlib.sha256(key.translate(_OPAD))
 
     def digest(self, rest: bytes) -> bytes:
-        inner = self._inner.copy()
-        inner.update(rest)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
+        return self.digests([rest])[0]
+
+    def digests(self, rests: list[bytes]) -> list[bytes]:
+        """:meth:`digest` of each of ``rests``, its calls looked up once."""
+        inner_copy, outer_copy = self._inner.copy, self._outer.copy
+        found = []
+        for rest in rests:
+            inner = inner_copy()
+            inner.update(rest)
+            outer = outer_copy()
+            outer.update(inner.digest())
+            found.append(outer.digest())
+        return found

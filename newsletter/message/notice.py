@@ -12,7 +12,8 @@ import secrets
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
-from newsletter.message.compose import Message, checked_recipient, one_line, sender_headers
+from newsletter.message.compose import Message, sender_headers
+from newsletter.message.recipient import checked_recipient, one_line
 from newsletter.message.mime import MimeEncoder
 
 if TYPE_CHECKING:

@@ -20,7 +20,8 @@ from itertools import dropwhile
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from newsletter.subscribers.csv_format import MAX_LINE, bounded_lines, records_from
+from newsletter.records import record
+from newsletter.subscribers.csv_format import MAX_LINE, Layout, bounded_lines, records_from
 from newsletter.subscribers.csv_records import Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.list_cells import record_cells, status_reader
@@ -80,6 +81,36 @@ def pass_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: 
     problems), the records of plain blocks split as :func:`lean_cells` splits them: the pass
     that streams a send's readers, without the full reader's line-by-line feed (half the
     cost of cells_from on 100,000 plain rows, docs/performance.md)."""
+    for path, label, layout, parts in pass_parts(folder, opened, problems):
+        for part in parts:
+            records = part.records(layout.delimiter) if isinstance(part, PlainBlock) else part
+            yield from record_cells(path, label, layout, records)
+
+
+@record(slots=True)
+class PlainBlock:
+    """The lines of a plain block (:func:`_plain_lines`), the first one numbered ``line``."""
+
+    line: int
+    lines: list[str]
+
+    def records(self, delimiter: str) -> Iterator[Record]:
+        """Its records, as open_records reads them."""
+        for number, body in enumerate(self.lines, self.line):
+            if (found := plain_record(number, body, delimiter)) is not None:
+                yield found
+
+
+def plain_record(line: int, body: str, delimiter: str) -> Record | None:
+    """The record of a plain line; None for a blank one (split_records leaves those out)."""
+    cells = body.split(delimiter)
+    return Record(line, cells, None) if "@" in body or "".join(cells).strip() else None
+
+
+def pass_parts(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: list | None
+               ) -> Iterator[tuple[Path, str, Layout, Iterator[PlainBlock | Iterator[Record]]]]:
+    """(path, label, layout, parts) of each opened file, its parts in order: a PlainBlock
+    where the lean split reads what the full reader would, else the full reader's records."""
     problems = [] if problems is None else problems
     for path, handle in opened:
         handle.seek(0)
@@ -90,28 +121,24 @@ def pass_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: 
         # Where the data begins is known when the header was one line (no line break in it).
         if (header is None or len(problems) > before
                 or any("\n" in cell or "\r" in cell for cell in header)):
-            yield from record_cells(path, label, layout, records)
+            yield path, label, layout, iter((records,))
             continue
         records.close()  # not started: the handle stands right after the header
-        yield from record_cells(path, label, layout,
-                                _lean_records(path, label, layout, handle, problems))
+        yield path, label, layout, _lean_parts(path, label, handle, problems,
+                                               layout.header_line + 1)
 
 
-def _lean_records(path: Path, label: str, layout, handle: TextIO, problems: list
-                  ) -> Iterator[Record]:
-    """The records after the header of one file, as open_records reads them."""
-    delimiter, line = layout.delimiter, layout.header_line + 1
+def _lean_parts(path: Path, label: str, handle: TextIO, problems: list, line: int
+                ) -> Iterator[PlainBlock | Iterator[Record]]:
+    """The parts after the header of one file (its data starting on ``line``)."""
     for lines in _plain_blocks(handle):
         if lines is None:  # the full reader, from the file's start (numbered and checked as
             handle.seek(0)  # it reads), for the records from this block on
             records = open_records(path, label, problems, handle)[1]
-            yield from dropwhile(lambda record: record.line < line, records)
+            yield dropwhile(lambda record: record.line < line, records)
             return
-        for body in lines:
-            cells = body.split(delimiter)
-            if "@" in body or "".join(cells).strip():  # split_records leaves blank ones out
-                yield Record(line, cells, None)
-            line += 1
+        yield PlainBlock(line, lines)
+        line += len(lines)
 
 
 def _plain_blocks(handle: TextIO) -> Iterator[list[str] | None]:

@@ -28,10 +28,12 @@ Source = tuple[Path, str, Layout, PlainRows]
 def pass_readers(cells: Iterable[tuple[Source, Record, str, str]], listed: frozenset[str],
                  journalled: frozenset[str], repeats: Container[str],
                  problems: list[SubscriberError] | None,
-                 tags: frozenset[str] | None) -> Iterator[Subscriber]:
+                 tags: frozenset[str] | None, seen: set[str] | None = None
+                 ) -> Iterator[Subscriber]:
     """The pass of :func:`stream_active` over :func:`cells_from`'s ``cells``: suppressed by
-    the files (``listed``) or the journal."""
-    seen: set[str] = set()  # of the repeats only
+    the files (``listed``) or the journal. ``seen``: the repeats already let through (shared
+    by the parts of one pass read apart, plain_pass.py)."""
+    seen = set() if seen is None else seen  # of the repeats only
     for (path, label, layout, plain), record, email, status in cells:
         if status not in MAILED:  # suppresses(status)
             if status in STATUS_VALUES:

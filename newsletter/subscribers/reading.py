@@ -25,6 +25,7 @@ from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
 from newsletter.subscribers.first_read import pass_cells, read_pass
 from newsletter.subscribers.list_cells import cells_from, pass_readers, record_cells
 from newsletter.subscribers.list_pass import keep_pass, kept_pass, opened_signature
+from newsletter.subscribers.plain_pass import pass_pairs
 from newsletter.subscribers.rows import Subscriber, row_key, suppresses
 
 
@@ -152,9 +153,8 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             else:
                 earlier = stack.enter_context(closing(EarlierValues(folder.state_dir,
                                                                     values_id)))
-                chunks = _valued(_pairs(pass_readers(
-                    pass_cells(folder, opened, found), view.listed, frozenset(), repeats, found,
-                    None)), earlier, values)
+                chunks = _valued(_chunked(pass_pairs(folder, opened, found, view.listed,
+                                                     repeats)), earlier, values)
             for chunk in chunks:
                 keeper.add(chunk)
                 yield _not_in(chunk, journalled)
@@ -166,9 +166,9 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             keeper.discard()  # stopped early: nothing kept (after done(), nothing to do)
 
 
-def _pairs(readers: Iterator[Subscriber]) -> Iterator[list[tuple[str, str]]]:
-    """(address, name) of ``readers``, KEPT_CHUNK at a time."""
-    while batch := [(reader.address, reader.name) for reader in islice(readers, KEPT_CHUNK)]:
+def _chunked(pairs: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """``pairs`` (address, name), KEPT_CHUNK at a time."""
+    while batch := list(islice(pairs, KEPT_CHUNK)):
         yield batch
 
 

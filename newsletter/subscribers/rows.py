@@ -229,7 +229,7 @@ class PlainRows:
     def __init__(self, source: Path, layout: Layout):
         columns = layout.columns
         self.source = source
-        self.plain = len(set(columns)) == len(columns) and set(columns) <= _KNOWN_COLUMNS
+        self.plain = known_columns(columns)
         self.width = len(columns)
         self.name_at, self.tags_at, self.since_at = (
             layout.position(name) for name in ("name", "tags", "subscribed_at"))
@@ -253,6 +253,11 @@ class PlainRows:
         # member read once (Status.ACTIVE is a lookup through the enum's class each time).
         return Subscriber(email, address, name, _ACTIVE, split_tags(tags) if tags else (),
                           since, {}, self.source, record.line)
+
+
+def known_columns(columns: list[str]) -> bool:
+    """Whether each of ``columns`` is a known one, named once (a plain row's layout)."""
+    return len(set(columns)) == len(columns) and set(columns) <= _KNOWN_COLUMNS
 
 
 def row_of(source: Path, label: str, layout: Layout, record: Record) -> Row:

@@ -1,7 +1,8 @@
 """The lean scan of a first read (subscribers/first_read.py) finds exactly the suppressed and
-repeated keys of the full pass, and its lean pass the same records (numbered alike) and the
-same problems, on the tests' fixture lists and on generated hostile ones, with blocks small
-enough that every kind of line meets a block's edge."""
+repeated keys of the full pass, its lean pass the same records (numbered alike) and the same
+problems, and its block pattern's pass (subscribers/plain_pass.py) the same readers and
+problems, on the tests' fixture lists and on generated hostile ones, with blocks small enough
+that every kind of line meets a block's edge."""
 
 from __future__ import annotations
 
@@ -15,18 +16,28 @@ from newsletter.subscribers import first_read
 from newsletter.subscribers.csv_format import MAX_LINE
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.first_read import lean_cells, pass_cells
-from newsletter.subscribers.list_cells import cells_from
+from newsletter.subscribers.list_cells import cells_from, pass_readers
 from newsletter.subscribers.list_pass import watched
+from newsletter.subscribers.plain_pass import pass_pairs
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").rglob("*.csv"))
-HEADERS = ["email,name,status,tags", "Email;Name;Status", "e-mail\tname\ttags\tstatus",
+HEADERS = ["email,name,status,tags", "Email;Name;Status", "email,name,status,subscribed_at", "e-mail\tname\ttags\tstatus",
            "\ufeffemail,name,status", "sep=;\nemail;status;name", "name,email", "",
            "\n\nemail,name,status", 'email,"na\nme",status', 'email,"name",status']
 ADDRESSES = ["ann@example.com", "ANN@Example.COM", " bob@example.com ", "cid@xn--bcher-kva.de",
              "dée@exämple.com", "Ann Lee <ann@example.com>", "not-an-address", "", "eve@",
-             "fay@example.com", "gus@bücher.de", "gus@xn--bcher-kva.de"]
+             "fay@example.com", "gus@bücher.de", "gus@xn--bcher-kva.de",
+             # near the edges of what the block pattern takes (plain_pass.py)
+             "Ann@example.com", "a.b+c_d-e@mail.example.org", "postmaster@example.com",
+             "Info@example.com", "infos@example.com", "x@host.test", "x@test", "a..b@example.com",
+             "a.@example.com", ".a@example.com", "ab@ex--ample.com", "ab@-example.com",
+             "ab@example.c0m", "xn--ab@example.com", "ab@example.com.", "a@b@example.com",
+             "l" * 64 + "@example.com", "l" * 65 + "@example.com",
+             "d@" + "d" * 63 + ".com", "d@" + "d" * 64 + ".com",
+             "d@" + ".".join(["d" * 60] * 4) + ".com", "ab@EXAMPLE.com", "a!b@example.com"]
 STATUSES = ["active", "", "Unsubscribed", " bounced ", "actve", "complained", "ACTIVE",
             "unconfirmed"]
+NAMES = ["Ann", "Bob", "", " Ann Lee ", "Zoë", "\u00a0Ann\u2003", "Fred", "x\x0by"]
 ODD = ['"Lee, Ann"', '"two\nlines"', '"open quote', "unsubscribed", "x\ry", "=cmd()",
        "a\x00b", "tagged", '"say ""hi"""', "extra,cells,unsubscribed"]
 
@@ -62,6 +73,28 @@ def passes(directory: Path) -> tuple:
     return answers[0], answers[1]
 
 
+def readers(directory: Path) -> tuple:
+    """(the readers' address and name; the problems reported) of a send's full pass, then of
+    the block pattern's pass."""
+    folder = ListFolder(directory=directory, state_dir=directory.parent)
+    (listed, repeats, _), _ = scans(directory)
+    listed = frozenset(listed)
+    answers = []
+    with ExitStack() as stack:
+        opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+                  for path in folder.files()]
+        for way in ("full", "pattern"):
+            problems: list = []
+            if way == "full":
+                pairs = [(reader.address, reader.name) for reader in pass_readers(
+                    cells_from(folder, opened, problems), listed, frozenset(), repeats,
+                    problems, None)]
+            else:
+                pairs = list(pass_pairs(folder, opened, problems, listed, repeats))
+            answers.append((pairs, [(e.message, e.where, e.hint) for e in problems]))
+    return answers[0], answers[1]
+
+
 def hostile_list(seed: int) -> bytes:
     rng = random.Random(seed)
     header = rng.choice(HEADERS)
@@ -69,7 +102,7 @@ def hostile_list(seed: int) -> bytes:
     newline = rng.choice(["\n", "\r\n"])
     lines = [header] if header else []
     for _ in range(rng.randrange(20, 120)):
-        cells = [rng.choice(ADDRESSES), rng.choice(["Ann", "Bob", ""]), rng.choice(STATUSES)]
+        cells = [rng.choice(ADDRESSES), rng.choice(NAMES), rng.choice(STATUSES)]
         if rng.random() < 0.15:
             cells[rng.randrange(3)] = rng.choice(ODD)
         if rng.random() < 0.1:
@@ -130,7 +163,7 @@ def test_the_lean_pass_reads_generated_hostile_lists_as_the_full_reader(tmp_path
         (directory / name).write_bytes(hostile_list(seed * 2 + (name == "b.csv")))
     full, lean = passes(directory)
     assert lean == full
-    assert full[0]  # records were read
+    assert full[0] or full[1]  # records were read, or the files were problems
 
 
 def test_the_lean_pass_numbers_records_below_blank_lines_and_a_separator_line(tmp_path):
@@ -153,3 +186,46 @@ def test_the_generated_lists_suppress_and_repeat_readers(tmp_path):
         answers.append(scans(directory)[0])
     assert sum(bool(listed) and bool(repeats) for listed, repeats, _ in answers) >= 5
     assert any(problem for _, _, problem in answers)
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, first_read.BLOCK])
+def test_the_pattern_pass_reads_the_fixture_lists_as_the_full_pass(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(first_read, "BLOCK", block)
+    for number, fixture in enumerate(FIXTURES):
+        directory = tmp_path / str(number) / "subscribers"
+        directory.mkdir(parents=True)
+        (directory / fixture.name).write_bytes(fixture.read_bytes())
+        full, pattern = readers(directory)
+        assert pattern == full, fixture.name
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_pattern_pass_reads_generated_hostile_lists_as_the_full_pass(tmp_path, monkeypatch,
+                                                                         seed):
+    monkeypatch.setattr(first_read, "BLOCK", random.Random(seed).choice([1, 5, 40, 300]))
+    directory = tmp_path / "subscribers"
+    directory.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (directory / name).write_bytes(hostile_list(seed * 2 + (name == "b.csv")))
+    full, pattern = readers(directory)
+    assert pattern == full
+
+
+@pytest.mark.parametrize("header", ["email,name,status", "tags;email;status;name",
+                                    "status\temail", "name,status,email,subscribed_at"])
+def test_the_pattern_pass_reads_every_edge_address_and_name_as_the_full_pass(tmp_path, header):
+    """Each address and name of the generated lists, active, in rows of the header's width:
+    those the block pattern takes and those it leaves to pass_readers, side by side."""
+    delimiter = ";" if ";" in header else "\t" if "\t" in header else ","
+    columns = header.split(delimiter)
+    cells = {"status": "Active", "tags": "vip", "subscribed_at": "2026-01-01"}
+    lines = [header]
+    for number, address in enumerate(ADDRESSES * 2):  # each twice: repeats
+        cells.update(email=address, name=NAMES[number % len(NAMES)])
+        lines.append(delimiter.join(cells[column] for column in columns))
+    directory = tmp_path / "subscribers"
+    directory.mkdir()
+    (directory / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    full, pattern = readers(directory)
+    assert pattern == full
+    assert len(full[0]) > 10 and full[1]  # readers let through, rows reported
