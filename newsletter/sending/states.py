@@ -41,7 +41,7 @@ def counted_states(db, post_id: str | None,
         if total == sum(each):  # else a state unknown here: the query below refuses it
             return {post_id: Counter({s: n for s, n in zip(State, each) if n})} if total else {}
     # Rows in a state left out are passed over with one look at it (a send's summary leaves
-    # out `sent`, nearly every row: a third less than EACH_STATE's five looks a row); a state
+    # out `sent`, nearly every row: half the instructions of EACH_STATE's five looks); a state
     # unknown here is counted, and refused below.
     conditions = ([] if post_id is None else ["post_id = ?"]) + (
         [f"state NOT IN ({','.join('?' * len(left_out))})"] if left_out else [])
