@@ -219,6 +219,26 @@ def test_one_posts_counts_hold_every_state_and_refuse_one_this_version_does_not_
         ledger.counts(POST)
 
 
+def test_counts_of_some_states_leave_the_others_out_and_still_refuse_an_unknown_one(ledger):
+    # A send's summary counts the unsettled rows only (left_as_it_ends): the sent ones, most
+    # of a post's, are passed over; a state written by something else is still refused.
+    from newsletter.sending.states import UNSETTLED
+
+    for number, state in enumerate(State):
+        addresses = [f"{state}{i}@x.org" for i in range(number + 1)]
+        ledger.claim(POST, addresses, "outbox")
+        ledger.mark(POST, addresses, state, None)
+    ledger.claim("/posts/other", ["a@x.org"], "outbox")
+    unsettled = {state: number + 1 for number, state in enumerate(State) if state in UNSETTLED}
+    assert ledger.counts(POST, UNSETTLED) == {POST: unsettled}
+    assert ledger.counts(None, [State.SUBMITTING]) == {POST: {State.SUBMITTING: 2},
+                                                       "/posts/other": {State.SUBMITTING: 1}}
+    assert ledger.counts("/posts/none", UNSETTLED) == {}
+    ledger.db.execute("UPDATE deliveries SET state = 'bounced' WHERE address = 'sent0@x.org'")
+    with pytest.raises(ValueError, match="bounced"):
+        ledger.counts(POST, UNSETTLED)
+
+
 def test_a_run_that_ends_with_a_batch_still_submitting_keeps_its_mark_for_recover(ledger):
     with ledger.running(POST):  # e.g. interrupted between a claim and its hand-over
         ledger.claim(POST, ["a@x.org"], "outbox")

@@ -309,9 +309,12 @@ class Ledger:
         """Every post the ledger holds rows for."""
         return [row[0] for row in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
 
-    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
-        """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
-        return dead_runs.as_recovered(counted_states(self.db, post_id), self.unfinished)
+    def counts(self, post_id: str | None = None,
+               states: Sequence[State] = tuple(State)) -> dict[str, Counter]:
+        """{post_id: Counter(state -> rows)} of rows in ``states``, for one post or every
+        post in the ledger."""
+        read = dead_runs.widened(tuple(states), post_id, self.unfinished)
+        return dead_runs.as_recovered(counted_states(self.db, post_id, read), self.unfinished)
 
     def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
         """The rows of a post in ``states``, by address."""

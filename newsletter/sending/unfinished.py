@@ -42,11 +42,12 @@ def as_recovered(counts: dict[str, Counter], unfinished: dict[str, int]) -> dict
     return counts
 
 
-def widened(states: tuple[State, ...], post_id: str,
+def widened(states: tuple[State, ...], post_id: str | None,
             unfinished: dict[str, int]) -> tuple[State, ...]:
-    """The states to read for rows in ``states``: with ``submitting`` too where a recovery
-    would have put some in doubt."""
-    if post_id in unfinished and State.IN_DOUBT in states and State.SUBMITTING not in states:
+    """The states to read for rows in ``states`` of a post (None: every post): with
+    ``submitting`` too where a recovery would have put some in doubt."""
+    dead = post_id in unfinished if post_id is not None else bool(unfinished)
+    if dead and State.IN_DOUBT in states and State.SUBMITTING not in states:
         return (*states, State.SUBMITTING)
     return states
 
