@@ -70,10 +70,11 @@ LINK = "link"
 _CARD_KEYS = frozenset({"link", "title", "subtitle"})  # Hextra's card the email shows whole
 _TEXTS = ("content", "text", "body", "message")
 _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
-# An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style)
-# is its image whole: the rest only places it on the page.
+# An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style;
+# a site's img: max-width, has-border) is its image whole: the rest only places it on the page.
 _WHOLE_IMAGE_KEYS = frozenset({*_IMAGE_KEYS, "alt", "caption", "title", "width", "height",
-                               "position", "style", "class", "align", "description"})
+                               "position", "style", "class", "align", "description", "loading",
+                               "max-width", "maxwidth", "max_width", "has-border", "border"})
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
