@@ -62,3 +62,25 @@ def test_a_jekyll_source_made_by_a_build_step_is_read_from_the_folder_it_copies(
     assert result.exit_code == 0, result.output
     assert "not found" not in result.output
     assert "images/" in (root / "preview" / "2019-03-01-nibs" / "email.html").read_text()
+
+
+ELEVENTY_POSTS_FOLDER = {
+    "eleventy.config.js": 'export default function(eleventyConfig) {\n'
+                          '  eleventyConfig.addCollection("posts", api =>\n'
+                          '    api.getFilteredByGlob("./_posts/*.md"));\n};\n',
+    "_data/site.json": '{"url": "https://kettle.example.org", "title": "Kettle"}\n',
+    "_posts/_posts.11tydata.js": 'export default {\n  layout: "post.liquid",\n'
+                                 '  permalink: function({page}) {\n'
+                                 '    return `/web/${ page.fileSlug }/`\n  },\n};\n',
+    "_posts/2024-02-03-descaling.md": "---\ntitle: Descaling\n---\n\nVinegar, then water.\n",
+}
+
+
+def test_an_eleventy_blog_keeping_posts_in_a_posts_folder_is_eleventys(tmp_path):
+    """A _posts folder without _config.yml is Jekyll's unless Eleventy's settings are there;
+    the folder's data file writes the address as a function of the page taken apart."""
+    root = tmp_path / "kettle"
+    result = blog_after_init(root, ELEVENTY_POSTS_FOLDER)
+    assert result.output.startswith("Eleventy site")
+    post = listed(root)["/_posts/2024-02-03-descaling"]
+    assert (post["status"], post["url"]) == ("ready", "https://kettle.example.org/web/descaling/")
