@@ -1,6 +1,7 @@
 """Warnings real writers' posts showed that said what was not so: a WebP file of the site's (it
 goes out as the JPEG or PNG it is prepared as), and a site's own image shortcode whose other
-values (``max-width``, ``has-border``) only place the picture on the page."""
+values (``max-width``, ``has-border``) only place the picture on the page, and a site's icon
+tag beside the words it stands for."""
 
 from __future__ import annotations
 
@@ -41,3 +42,19 @@ def test_a_webp_picture_elsewhere_is_still_named(tmp_path):
     result = invoke(root, "check", "ledger")
     assert "stock.webp is a WebP image" in result.output
     assert result.output.count("image-format") == 1
+
+
+def test_a_sites_icon_tag_beside_its_words_is_left_out_unreported(tmp_path):
+    root = tmp_path / "loom"
+    blog_after_init(root, {
+        "eleventy.config.js": "export default function(eleventyConfig) {};\n",
+        "_data/metadata.json": '{"url": "https://loom.example.org", "title": "Loom"}\n',
+        "posts/posts.json": '{"tags": ["posts"]}\n',
+        "posts/weave.md": "---\ntitle: Weave\ndate: 2025-04-01\ndescription: Cloth.\n---\n\n"
+                          '- {% icon "fab:css" %} CSS\n- {% icon "fab:js" %} JavaScript\n',
+    })
+    result = invoke(root, "check", "weave")
+    assert result.exit_code == 0, result.output
+    assert invoke(root, "preview", "weave").exit_code == 0
+    text = (root / "preview" / "weave" / "email.txt").read_text()
+    assert "CSS" in text and "JavaScript" in text and "icon" not in text
