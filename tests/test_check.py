@@ -126,6 +126,19 @@ def test_warnings_exit_1_and_2_with_strict(site):
     assert invoke(site, "check", "what-matters", "--strict").exit_code == 0
 
 
+def test_a_file_name_on_a_link_to_that_file_or_a_code_host_is_no_phishing(site):
+    """README.md and train.py end as Moldova's and Paraguay's addresses do: on a link to that
+    file, or to a gist or a repository, they name the file; a host name is still one."""
+    post = site / "content" / "posts" / "files.md"
+    post.write_text("---\ntitle: Files\ndate: 2026-11-02T09:00:00Z\ndescription: Code.\n---\n\n"
+                    "See [README.md](https://git.example.org/ana/tool/blob/main/README.md), "
+                    "the gist [train.py](https://gist.github.com/ana/4f2a9c) and "
+                    "[notes.md](https://pages.example.net/notes/).\n", encoding="utf-8")
+    status, findings, report = check(site, "files")
+    assert findings == [("warning", "link-phishing", "content/posts/files.md:7")]
+    assert "shows notes.md" in report["findings"][0]["message"]
+
+
 def test_the_same_defect_twice_is_reported_at_each_line(site):
     post = site / "content" / "posts" / add(site, "link_hash_only")
     with (post.with_suffix(".md")).open("a") as handle:

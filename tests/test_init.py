@@ -408,7 +408,7 @@ def test_init_of_a_quarto_blog_takes_its_title_address_and_language_from_quarto_
     assert (raw["site"]["title"], raw["site"]["url"], raw["site"]["language"]) == (
         "Kite Notes", "https://kites.example.pt", "pt")
     listed = json.loads(invoke(tmp_path, "posts", "--json").stdout)
-    assert [item["url"] for item in listed] == ["https://kites.example.pt/posts/box-kite"]
+    assert [item["url"] for item in listed] == ["https://kites.example.pt/posts/box-kite/"]
 
 
 @pytest.mark.parametrize("name, text", [

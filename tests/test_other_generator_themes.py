@@ -356,7 +356,8 @@ def test_eleventy_permalinks_computed_or_written_as_code(tmp_path):
     """A post's eleventyComputed permalink is its address, as Eleventy builds it (it was read
     as none, and the post mailed with the path's address); a data file whose permalink is a
     function made every post of it link to an address the blog does not have, without a word:
-    now such a post is refused, naming the data file and what to write."""
+    now such a post is refused, naming the data file and what to write (one returning a template
+    literal of the data's values alone is read: tests/test_writers_blog_folders.py)."""
     root = write_files(tmp_path / "terns", {
         "eleventy.config.js": 'export const config = { dir: { input: "content" } };\n',
         "_data/metadata.js": ('export default { title: "Terns", '
@@ -366,7 +367,8 @@ def test_eleventy_permalinks_computed_or_written_as_code(tmp_path):
                                  '  permalink: "/notes/{{ page.fileSlug }}/"\n---\n\nSplash.\n'),
         "content/blog/glide.md": "---\ntitle: Gliding\ndate: 2026-02-21\n---\n\nAcross.\n",
         "content/blog/glide.11tydata.js": ("export default {\n  permalink: function (data) {\n"
-                                           "    return `/g/${data.page.fileSlug}/`;\n  },\n};\n"),
+                                           "    return `/g/${data.page.date.getFullYear()}/"
+                                           "${data.page.fileSlug}/`;\n  },\n};\n"),
     })
     assert invoke(root, "init").exit_code == 0
     fill_in_settings(root)

@@ -100,7 +100,8 @@ def _image_problems(use: LinkUse) -> list[Finding]:
         problems.append(error("image-format", where, f"{_name(url)} is "
                               f"{UNSHOWN_FORMATS[suffix]} image, which most email clients do "
                               "not show", "convert it to PNG or JPEG"))
-    elif suffix in NEWER_FORMATS:
+    elif suffix in NEWER_FORMATS and not (use.in_post and is_local(url)):
+        # (a file of the site's goes out as the JPEG or PNG it is prepared as)
         problems.append(warning("image-format", where, f"{_name(url)} is "
                                 f"{NEWER_FORMATS[suffix]} image, which classic Outlook and some "
                                 "other clients do not show", "PNG or JPEG shows everywhere"))

@@ -44,6 +44,13 @@ _SHOWN_ADDRESS = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/
 # A name alone that ends so is a JavaScript library's (Node.js, Vue.js, Three.js), not a host:
 # no top-level domain is .js, so neither a reader nor a spam filter takes it for an address.
 _LIBRARY_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.js$", re.IGNORECASE)
+# A file's name as a link's text (README.md, train.py): where the link is to that file, or to
+# a code host (a gist, a repository), it names the file, not a site (.md and .py are countries').
+_FILE_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:md|markdown|py|ipynb|rs|sh|pl|rb|go|ts|tsx|"
+                        r"jsx|json|ya?ml|toml|txt|html?|css|scss|php|lua|java|kt|swift|cpp|cs|"
+                        r"zig|nix|el|ex|exs|hs|ml|sql|csv|pdf|zip|tar|gz)$", re.IGNORECASE)
+_CODE_HOSTS = ("github.com", "githubusercontent.com", "gitlab.com", "bitbucket.org",
+               "codeberg.org", "sr.ht", "huggingface.co")
 
 
 @record(frozen=True)
@@ -181,12 +188,22 @@ def _phishing(use: LinkUse) -> Finding | None:
             or _LIBRARY_NAME.match(label):
         return None
     shown, actual = host_of(label), host_of(use.sent)
-    if not shown or not actual or same_site(shown, actual):
+    if not shown or not actual or same_site(shown, actual) or _names_a_file(label, use.sent):
         return None
     return warning("link-phishing", use.where,
                    f"the link text shows {shown} but the link goes to {actual}",
                    "spam filters read this as phishing; show the real address, or use words "
                    "as the link text")
+
+
+def _names_a_file(label: str, url: str) -> bool:
+    """Whether ``label`` is the name of the file ``url`` leads to (``README.md`` for
+    .../blob/main/README.md), or a file's name on a link to a code host."""
+    if not _FILE_NAME.match(label):
+        return False
+    path = unquote(url.split("#")[0].split("?")[0]).lower()
+    host = host_of(url) or ""
+    return path.endswith("/" + label.lower()) or any(same_site(host, code) for code in _CODE_HOSTS)
 
 
 def _post_links(context: CheckContext) -> list[LinkUse]:

@@ -61,7 +61,7 @@ class Astro(Generator):
     name = "astro"
     label = "Astro"
     markdown = "remark"
-    extensions = (".md", ".mdx", ".markdown")
+    extensions = (".md", ".mdx", ".markdown", ".mdoc")  # .mdoc: @astrojs/markdoc's
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

@@ -258,14 +258,17 @@ class Generator:
 
     def entry(self, source: Source) -> Entry:
         """The generic reading: ``slug`` (else the path) is the id and the address;
-        ``template`` other than post is a page."""
+        ``template`` other than post is a page. A folder's post (posts/x/index.md) is built as
+        posts/x/index.html, served at /posts/x/: its files' links start from the folder."""
         fields = source.fields
-        slug = path_id(source.relative)
+        slug = address = path_id(source.relative)
+        if source.relative.stem in ("index", "_index") and slug != "/":
+            address = slug + "/"
         written = (fields.string("slug") or "").strip().strip("/")
         if written:
-            slug = "/" + written
+            slug = address = "/" + written
         template = fields.string("template") or "post"
-        return Entry(id=slug, path=slug, date=fields.date("date"),
+        return Entry(id=slug, path=address, date=fields.date("date"),
                      page=None if template == "post" else f"template: {template}",
                      draft=fields.boolean("draft", default=False))
 

@@ -276,8 +276,8 @@ class Eleventy(Generator):
             return data
         text = without_js_comments(read_text(path) or "")
         start, end = _computed_span(text)
-        if _CODE_PERMALINK.search(text[:start] + text[end:]):
-            return {**data, "permalink": CODE}
+        if _CODE_PERMALINK.search(text[:start] + text[end:]):  # one template literal reads
+            return {**data, "permalink": computed_permalink(text[:start] + text[end:]) or CODE}
         computed = computed_permalink(text[start:end]) if end > start else None
         return {**data, "permalink": computed} if computed is not None else data
 

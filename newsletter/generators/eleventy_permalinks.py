@@ -27,8 +27,11 @@ _TEMPLATE = re.compile(r"""{{-?\s*([\w.]+(?:\s+or\s+[\w.]+)*)\s*(?:\|\s*(slugify
 
 # eleventyComputed's permalink as a function returning one template literal: ``permalink: (data)
 # => `/writing/${data.page.fileSlug}/` `` or ``permalink(data) { return `...`; }``.
-_COMPUTED = re.compile(r"""\bpermalink\s*(?::\s*(?:async\s+)?(?:function\s*)?\(?\s*(\w+)\s*\)?\s*"""
-                       r"""(?:=>\s*|\{\s*return\s+)|\(\s*(\w+)\s*\)\s*\{\s*return\s+)"""
+# The data may be named (data) or taken apart ({page}: ``function({page}) { return `...` }``).
+_PARAMETER = r"(\w+|\{[\w\s,]*\})"
+_COMPUTED = re.compile(r"""\bpermalink\s*(?::\s*(?:async\s+)?(?:function\s*)?\(?\s*"""
+                       + _PARAMETER + r"""\s*\)?\s*(?:=>\s*|\{\s*return\s+)|\(\s*"""
+                       + _PARAMETER + r"""\s*\)\s*\{\s*return\s+)"""
                        r"""`([^`]*)`\s*;?\s*\}?\s*(?:,|\}|$)""")
 
 
@@ -41,8 +44,11 @@ def computed_permalink(computed: str) -> object:
     found = _COMPUTED.search(computed)
     if not found:
         return None
-    name = re.escape(found.group(1) or found.group(2))
-    value = rf"{name}\.[\w.]+"
+    parameter = found.group(1) or found.group(2)
+    taken_apart = [name.strip() for name in parameter.strip("{}").split(",") if name.strip()]
+    name = "" if parameter.startswith("{") else re.escape(parameter) + r"\."
+    value = rf"(?:{'|'.join(map(re.escape, taken_apart))})(?:\.[\w.]+)?" \
+        if parameter.startswith("{") else rf"{name}[\w.]+"
 
     def template(part: re.Match) -> str:
         code = part.group(1).replace("?.", ".")
@@ -50,7 +56,7 @@ def computed_permalink(computed: str) -> object:
                             rf"\s*\)?\s*", code)
         if not read or bool(read.group(1)) != code.rstrip().endswith(")"):
             return part.group(0)  # code newsletter cannot read: left for the check below
-        names = " or ".join(re.sub(rf"^{name}\.", "", alternative.strip())
+        names = " or ".join(re.sub(rf"^{name}", "", alternative.strip())
                             for alternative in read.group(2).split("||"))
         return "{{ " + names + (" | slugify" if read.group(1) else "") + " }}"
 

@@ -124,9 +124,14 @@ class JekyllSite(Generator):
     @cached_property
     def site_root(self) -> Path:
         """The folder Jekyll builds (its settings stay beside): ``source`` (``src``), else the
-        default, else the site's own; one outside the site or missing is never read."""
-        return next((folder for folder in (self.root / folder_setting(name, self.default_source)
-                                           for name in (self.config.get("source"), None))
+        default, else the site's own; one outside the site or missing is never read. A
+        ``source`` a build step makes (``.tmp/src``, copied from ``src``: not in the repository)
+        is its last folder's name when that folder of the site holds Jekyll's own folders."""
+        source = folder_setting(self.config.get("source"), self.default_source)
+        copied = self.root / Path(source).name
+        candidates = [self.root / source, *([copied] if _jekyll_folder(copied) else []),
+                      self.root / self.default_source]
+        return next((folder for folder in candidates
                      if folder.is_dir() and folder.resolve().is_relative_to(self.root.resolve())),
                     self.root)
 
@@ -174,6 +179,11 @@ class JekyllSite(Generator):
     def _collections_dir(self) -> str:
         folder = self.config.get("collections_dir")
         return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else ""
+
+
+def _jekyll_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a folder only a Jekyll source has (_posts, _layouts...)."""
+    return any((folder / name).is_dir() for name in ("_posts", "_drafts", "_layouts", "_includes"))
 
 
 def _key_line(path: Path, key: str) -> int | None:

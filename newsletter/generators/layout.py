@@ -67,6 +67,9 @@ def detect(root: Path) -> Generator:
     """The generator whose settings are in ``root``; the generic reading when none is."""
     for kind in GENERATORS:
         evidence = kind.found(root)
+        if kind is Jekyll and evidence == "_posts":  # a folder only, no _config.yml: Eleventy's
+            own = Eleventy.found(root)  # settings file says whose _posts it is (zachleat.com's)
+            kind, evidence = (Eleventy, own) if own and own != "package.json" else (kind, evidence)
         if evidence:
             return kind(root, evidence)
     return Generator(root)

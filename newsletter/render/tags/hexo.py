@@ -156,6 +156,12 @@ HEXO_TAGS = {"asset_img": asset_img, "post_link": post_link, "asset_link": asset
 
 
 def _positional(tag: Tag) -> Tag:
-    """The Liquid-style tag with its words as a shortcode's positional parameters."""
+    """The Liquid-style tag with its words as a shortcode's positional parameters, and its
+    ``key=value`` words as named ones (Markdoc's ``{% youtube id="..." /%}``, Astro's)."""
+    words = _words(tag)
+    named = dict(word.split("=", 1) for word in words if _NAMED.match(word))
     return Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name=tag.name,
-               positional=tuple(_words(tag)))
+               positional=tuple(word for word in words if not _NAMED.match(word)), named=named)
+
+
+_NAMED = re.compile(r"^[A-Za-z_][\w-]*=")

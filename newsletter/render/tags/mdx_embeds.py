@@ -24,10 +24,11 @@ _POST = re.compile(r"(?:(?:https?:)?//(?:www\.|mobile\.)?(?:twitter|x)\.com/)?"
 _GIST = re.compile(r"(?:https://gist\.github\.com/)?(?:([\w-]{1,64})/)?([\w-]{1,64})/?")
 
 
-def embed_html(name: str, values: dict[str, str]) -> str | None:
+def embed_html(name: str, values: dict[str, str], any_case: bool = False) -> str | None:
     """The paragraph the embed component ``name`` with text attributes ``values`` becomes,
-    else None (not an embed newsletter knows, or no value it can read)."""
-    maker = _EMBEDS.get(name)
+    else None (not an embed newsletter knows, or no value it can read). ``any_case``: the
+    name as a tag writes it (Markdoc's ``{% tweet id="..." /%}`` renders astro-embed's)."""
+    maker = _EMBEDS.get(name) or (_LOWER.get(name.lower()) if any_case else None)
     found = maker(values) if maker else None
     return f"\n\n<p>{found}</p>\n\n" if found else None
 
@@ -80,3 +81,4 @@ def _link_card(values: dict[str, str]) -> str | None:
 
 _EMBEDS = {"YouTube": _youtube, "Vimeo": _vimeo, "Tweet": _tweet, "Gist": _gist,
            "LinkPreview": _link_card, "LinkCard": _link_card}
+_LOWER = {name.lower(): maker for name, maker in _EMBEDS.items()}

@@ -19,13 +19,15 @@ from dataclasses import replace
 from newsletter.records import record
 from newsletter.render.tags import (blowfish_cards, hexo, hugo, inline_elements, liquid, nikola,
                                     theme_embeds, theme_pieces, theme_players, themes, zola)
+from newsletter.render.tags.hugo import Output
+from newsletter.render.tags.mdx_embeds import embed_html
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
 # every closing tag written as Liquid's, {% endname %} (Eleventy's paired shortcodes, Liquid
 # plugins' blocks) or Zola's {% end %}, keyed "%endname".
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
-                      r"|\{%-?\s*(end\w*)\s*-?%\}")
+                      r"|\{%-?\s*(end\w*)\s*-?%\}|\{%-?\s*/(\w+)\s*-?%\}")  # Markdoc's {% /x %}
 
 
 def _blockquote(tag: Tag) -> tuple[str, str]:
@@ -160,15 +162,21 @@ class ShortcodeReading:
                          or name.startswith("end")):
             return None
         closing = "end" if body else "end" + name
-        if self._closing("%" + closing, tag.end) is not None:
+        shortcode = None if body else liquid.as_shortcode(tag, self.context)
+        # an embed's (Markdoc's {% tweet id="..." /%} is astro-embed's <Tweet>): its link
+        embed = shortcode and embed_html(name, dict(shortcode.named), any_case=True)
+        closed_at = self._closing("%" + closing, tag.end)
+        if closed_at and not body and not self.text[tag.end:closed_at.start()].strip():
+            self.open_blocks.setdefault(closing, []).append("")  # nothing inside: one tag
+        elif closed_at:
             before, after = zola.around(tag) if body else \
-                themes.liquid_around(tag, False)
+                (Output(embed), "") if embed else themes.liquid_around(tag, False)
             self.open_blocks.setdefault(closing, []).append(after)
             return self._call(tag, lambda: before)
         if body:
             return None
-        return self._call(tag, lambda: themes.left_out(liquid.as_shortcode(tag, self.context), self.context,
-                                                       "the tag"))
+        return self._call(tag, lambda: Output(embed) if embed else
+                          themes.left_out(shortcode, self.context, "the tag"))
 
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
@@ -223,7 +231,7 @@ class ShortcodeReading:
             for found in _CLOSING.finditer(self.text):
                 at = bisect.bisect_right(self.region_starts, found.start()) - 1
                 if at < 0 or found.start() >= self.regions[at].end:
-                    key = found[1].lower() if found[1] else "%" + found[2]
+                    key = found[1].lower() if found[1] else "%" + (found[2] or "end" + found[3])
                     self.closing_tags.setdefault(key, []).append(found)
         closings = self.closing_tags.get(name, [])
         at = bisect.bisect_left(closings, pos, key=lambda found: found.start())

@@ -28,6 +28,7 @@ _PARAMETER = re.compile(r"""\s*(?:([A-Za-z_][\w-]*)\s*=\s*)?"""
 _ONLY_SPACE = re.compile(r"\s*\Z")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _LIQUID = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.DOTALL)
+_MARKDOC_CLOSING = re.compile(r"\s*/([A-Za-z_]\w*)\s*()")  # Markdoc's {% /tweet %}: {% endtweet %}
 
 
 class TagProblem(Exception):
@@ -77,10 +78,13 @@ def read_tag(opener: str, kind: str, text: str, start: int, close: int, closer: 
         inner = inner.removeprefix("-").removesuffix("-")  # whitespace control: {%- ... -%}
         if kind == "output":
             return Tag(kind, opener, source, start, end, body=inner.strip())
-        found = _LIQUID.fullmatch(inner)
+        found = _LIQUID.fullmatch(inner) or _MARKDOC_CLOSING.fullmatch(inner)
         if not found:
             raise TagProblem(f"{_cut(source)} names no Liquid tag", "remove it, or put it in code")
-        return Tag(kind, opener, source, start, end, name=found[1], body=found[2].strip())
+        body = found[2].strip()  # Markdoc's self-closing {% youtube id="..." /%}: the tag alone
+        name = found[1] if found.re is _LIQUID else "end" + found[1]
+        return Tag(kind, opener, source, start, end, name=name,
+                   body=body[:-1].rstrip() if body.endswith("/") else body)
     return Tag(kind, opener, source, start, end)
 
 

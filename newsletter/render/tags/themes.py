@@ -42,12 +42,12 @@ BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
 # Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
 RAW = frozenset({"rawhtml", "html", "raw"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
-# Written alone, these only add to the page around the post (a table of contents; KaTeX's or
-# MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
-# Beautiful Hugo's load-photoswipe loads its gallery's script; its column (and the older
-# columns ... endcolumns) splits the words around it into two columns, which an email stacks.
+# Written alone, these only add to the page (a table of contents; the script of KaTeX, MathJax
+# or Beautiful Hugo's photoswipe; a site's {% icon "fab:css" %} beside words saying the same):
+# the email goes without, unreported. Beautiful Hugo's column (and the older columns ...
+# endcolumns) splits the words around it into two columns, which an email stacks.
 FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share",
-                       "load-photoswipe", "column", "columns", "endcolumns"})
+                       "load-photoswipe", "column", "columns", "endcolumns", "icon"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
 # Blowfish's timeline, steps, stats and marquee: their items; its slider: the bundle's pictures
@@ -70,10 +70,11 @@ LINK = "link"
 _CARD_KEYS = frozenset({"link", "title", "subtitle"})  # Hextra's card the email shows whole
 _TEXTS = ("content", "text", "body", "message")
 _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
-# An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style)
-# is its image whole: the rest only places it on the page.
+# An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style;
+# a site's img: max-width, has-border) is its image whole: the rest only places it on the page.
 _WHOLE_IMAGE_KEYS = frozenset({*_IMAGE_KEYS, "alt", "caption", "title", "width", "height",
-                               "position", "style", "class", "align", "description"})
+                               "position", "style", "class", "align", "description", "loading",
+                               "max-width", "maxwidth", "max_width", "has-border", "border"})
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
