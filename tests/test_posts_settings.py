@@ -45,7 +45,7 @@ def test_a_glob_of_markdown_files_lists_them_as_posts_not_as_files_not_read(tmp_
     ('generator = "wordpress"',
      "newsletter.toml:11: posts.generator 'wordpress' is not known; use one of hugo, jekyll, "
      "eleventy, astro, zola, pelican, gatsby, hexo, docusaurus, mkdocs, contentlayer, "
-     "bridgetown, nikola, vitepress, nextjs, none"),
+     "bridgetown, nikola, vitepress, nextjs, nextjs-mdx, none"),
     ('dirs = ["../elsewhere"]', "newsletter.toml:11: posts.dirs '../elsewhere' must be a folder or "
                                 'glob inside the site; write it relative to the site, e.g. '
                                 '"content/posts"'),

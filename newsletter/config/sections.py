@@ -320,7 +320,7 @@ IMAGE_MODES = ("hosted", "inline")
 # content/ the generic way.
 GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "hexo",
                    "docusaurus", "mkdocs", "contentlayer", "bridgetown",
-                   "nikola", "vitepress", "nextjs", "none")
+                   "nikola", "vitepress", "nextjs", "nextjs-mdx", "none")
 # [posts] markdown: the dialects posts may be rendered in (docs/email.md#markdown-dialects);
 # unset, the generator's own.
 MARKDOWN_NAMES = ("commonmark", "kramdown", "python-markdown")

@@ -30,6 +30,7 @@ from newsletter.generators.hugo import Hugo
 from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.mkdocs import MkDocs
 from newsletter.generators.nextjs import NextBlogStarter
+from newsletter.generators.nextjs_mdx import NextMdx
 from newsletter.generators.nikola import Nikola
 from newsletter.generators.pelican import Pelican
 from newsletter.generators.vitepress import VitePress
@@ -45,10 +46,10 @@ if TYPE_CHECKING:
 # config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
 # Hexo's says new_post_name or source_dir); Next.js's blog-starter before Jekyll (a _posts
 # folder, next in package.json, no _config.yml); package.json dependencies after settings files;
-# mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
+# any other Next.js blog (next.config.*, next in package.json) after those; mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
 GENERATORS: tuple[type[Generator], ...] = (
     Zola, Hugo, Hexo, Bridgetown, NextBlogStarter, Jekyll, Pelican, Nikola, Docusaurus,
-    Contentlayer, VitePress, Eleventy, Astro, Gatsby, MkDocs)
+    Contentlayer, VitePress, Eleventy, Astro, Gatsby, NextMdx, MkDocs)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.

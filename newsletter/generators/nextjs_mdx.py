@@ -1,0 +1,149 @@
+"""Next.js blogs in MDX beyond the blog-starter: a posts folder a dynamic route reads
+(maxleiter.com, leerob's: ``posts/*.mdx`` at ``/blog/[slug]``), or each post its own route
+(rauchg's ``app/(post)/2020/vercel/page.mdx``, ``pages/blog/hello.mdx``): ``nextjs_routes``.
+
+Found by ``next`` in package.json or a next.config.* file. A post's title, date and
+description are its front matter's, else its ``export const metadata = {...}``'s, else the
+entry of ``posts.json`` with its folder's name as ``id`` (rauchg's). ``date`` or
+``publishedAt`` dates it; ``draft: true`` or ``published: false`` keeps it back. Addresses take
+``trailingSlash`` from next.config.*; its ``basePath`` is the blog's base path. Images are in
+``public/``. Nothing is run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
+from newsletter.generators.nextjs_routes import (APP_FOLDERS, dynamic_route, is_blog_route,
+                                                 mdx_routes, post_folders, route_segments)
+from newsletter.generators.settings_files import (depends_on, first_file, first_text,
+                                                  js_boolean, js_object, js_string, read_text,
+                                                  remark_math)
+
+CONFIG_FILES = tuple(f"next.config.{ext}" for ext in ("js", "mjs", "ts", "cjs", "mts"))
+_METADATA_KEYS = ("title", "description", "summary", "date", "publishedat", "draft",
+                  "published", "slug", "image")
+
+
+class NextMdx(Generator):
+    name = "nextjs-mdx"
+    label = "Next.js (MDX)"
+    markdown = "remark"
+    extensions = (".mdx", ".md")
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config_text = first_text(root, CONFIG_FILES)
+        self.dirs: tuple[str, ...] = ()
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        config = first_file(root, *CONFIG_FILES)
+        if config:
+            return config.name
+        return "package.json" if depends_on(root, "next") else None
+
+    def markdown_options(self) -> dict[str, Any]:
+        return {"smart_punctuation": False} | remark_math(self.root)
+
+    @property
+    def content_root(self) -> Path:
+        return self.root
+
+    @property
+    def base_path(self) -> str:
+        return url_path(js_string(self.config_text, "basePath"))
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        routes, folders = mdx_routes(self.root), post_folders(self.root)
+        if routes or folders:
+            return tuple(routes + folders), "the Next.js MDX routes and posts folders found"
+        return ("posts",), ("no posts folder found (posts/, content/blog/, app/**/page.mdx...): "
+                            "set [posts] dirs to yours, and slug in a post whose address differs")
+
+    def configure(self, post_dirs: tuple[str, ...]) -> None:
+        self.dirs = post_dirs
+
+    def static_dirs(self) -> tuple[str, ...]:
+        return ("public",)
+
+    def inherited(self, path: Path,
+                  front_matter_of: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+        """``export const metadata = {...}``'s fields, over posts.json's entry for the post."""
+        listed = _listed(self.root).get(path.parent.name if path.stem == "page" else path.stem, {})
+        text = (read_text(path) or "") if path.suffix.lower() == ".mdx" else ""
+        exported = js_object(text, "metadata", skip_code=True) if "metadata" in text else {}
+        return {key: value for key, value in {**listed, **_lower(exported)}.items()
+                if key in _METADATA_KEYS}
+
+    def entry(self, source: Source) -> Entry:
+        fields, relative = source.fields, source.relative
+        date = fields.date("date") or fields.date("publishedat")
+        draft = fields.boolean("draft", default=False) or \
+            not fields.boolean("published", default=True)
+        address, page = self._address(relative, (fields.string("slug") or "").strip("/"))
+        post_id = path_id(PurePosixPath(address)) if address else path_id(relative)
+        if address and js_boolean(self.config_text, "trailingSlash"):
+            address = address.rstrip("/") + "/"
+        return Entry(id=post_id, path=address, date=date, draft=draft, page=page)
+
+    def _address(self, relative: PurePosixPath, slug: str) -> tuple[str | None, str | None]:
+        """(the post's address, why it is a page instead) from the route that serves it."""
+        parts = relative.parts
+        for app in APP_FOLDERS:
+            if relative.as_posix().startswith(app + "/"):
+                inside = parts[len(app.split("/")):]
+                if relative.name != "page.mdx":
+                    return None, "not a route (Next.js serves page.mdx files under app/)"
+                if not is_blog_route(list(inside)):
+                    return join_url(*route_segments("/".join(inside[:-1]))), "not under a blog route"
+                return join_url(*route_segments("/".join(inside[:-1]))), None
+        if parts[0] in ("pages", "src") and "pages" in parts[:2]:
+            inside = relative.relative_to(relative.parts[0] if parts[0] == "pages"
+                                          else "src/pages")
+            return path_id(inside), None
+        folder = next((d.strip("/") for d in self.dirs
+                       if relative.as_posix().startswith(d.strip("/") + "/")),
+                      relative.parent.as_posix())
+        served = relative.relative_to(folder) if relative.as_posix().startswith(folder + "/") \
+            else PurePosixPath(relative.name)
+        route = dynamic_route(self.root, folder)
+        prefix, catch_all = route if route else ("/" + folder.rsplit("/", 1)[-1], False)
+        name = path_id(served).strip("/")
+        slug = slug or (name if catch_all else name.rsplit("/", 1)[-1])
+        return join_url(prefix, slug), None
+
+
+def _lower(value: dict[str, Any]) -> dict[str, Any]:
+    return {str(key).lower(): item for key, item in value.items()}
+
+
+def _listed(root: Path) -> dict[str, dict[str, Any]]:
+    """posts.json's entries by id (rauchg's: ``{"posts": [{"id", "date", "title"}]}``), their
+    "June 23, 2021" dates as ISO dates."""
+    text = read_text(root / "posts.json")
+    try:
+        data = json.loads(text) if text else {}
+    except (ValueError, RecursionError):
+        return {}
+    entries = data.get("posts") if isinstance(data, dict) else data
+    listed = {}
+    for item in entries if isinstance(entries, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            listed[item["id"]] = {**_lower(item), "date": _iso(item.get("date"))}
+    return listed
+
+
+def _iso(value: Any) -> Any:
+    """A "June 23, 2021" date as 2021-06-23; any other value as it is."""
+    if isinstance(value, str):
+        for pattern in ("%B %d, %Y", "%b %d, %Y"):
+            try:
+                return dt.datetime.strptime(value.strip(), pattern).date().isoformat()
+            except ValueError:
+                continue
+    return value

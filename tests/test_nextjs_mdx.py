@@ -1,0 +1,102 @@
+"""Next.js blogs in MDX beyond the blog-starter, read from `init` on: a posts folder a dynamic
+route reads (maxleiter.com's shape), each post its own app-router page.mdx (rauchg's shape,
+metadata in posts.json or `export const metadata`), pages/blog/*.mdx, and a Next.js site whose
+posts init cannot find. The fixtures are this project's own text."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import invoke
+from generator_sites import write_files
+
+SITE = "https://quill.example.net"
+PACKAGE = json.dumps({"dependencies": {"next": "15.0.0", "react": "19.0.0"}})
+
+
+def listed(root) -> dict[str, dict]:
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["file"]: item for item in json.loads(result.stdout)}
+
+
+def initialised(root, files: dict[str, str]):
+    write_files(root, {"package.json": PACKAGE, **files})
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    toml = root / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("https://your-blog.example", SITE))
+    return result
+
+
+def test_posts_folder_served_by_the_blog_slug_route(tmp_path):
+    """maxleiter.com: posts/*.mdx read by app/blog/[slug]/page.tsx: /blog/<file name>."""
+    root = tmp_path / "site"
+    result = initialised(root, {
+        "next.config.mjs": "export default { trailingSlash: true };\n",
+        "app/blog/[slug]/page.tsx": "const dir = path.join(process.cwd(), 'posts')\n",
+        "posts/ink-wells.mdx": "---\ntitle: Ink Wells\ndate: 2024-04-02\ndescription: Wells."
+                               "\n---\n\nimport Note from '../components/note'\n\n"
+                               "Dip the <Note>nib</Note> gently.\n",
+        "posts/unfinished.mdx": "---\ntitle: Unfinished\ndate: 2024-04-03\npublished: false\n"
+                                "---\n\nLater.\n",
+        "README.md": "# My site\n",
+    })
+    assert "Next.js (MDX) site" in result.output
+    posts = listed(root)
+    assert posts["posts/ink-wells.mdx"]["url"] == f"{SITE}/blog/ink-wells/"
+    assert posts["posts/ink-wells.mdx"]["status"] == "ready"
+    assert posts["posts/unfinished.mdx"]["status"] == "draft"
+    assert "README.md" not in posts
+
+
+def test_app_router_post_folders_take_metadata_from_posts_json_and_exports(tmp_path):
+    """rauchg's blog: app/(post)/<year>/<slug>/page.mdx at /<year>/<slug>, the route group
+    left out; the title and date from posts.json or `export const metadata`; the component
+    files beside a post and app/about/page.mdx are not posts."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "posts.json": json.dumps({"posts": [
+            {"id": "paper-mills", "date": "March 4, 2023", "title": "Paper Mills"}]}),
+        "app/(post)/2023/paper-mills/page.mdx": "Pulp, water and *patience*.\n",
+        "app/(post)/2023/paper-mills/old.mdx": "An earlier draft.\n",
+        "app/(post)/2024/ruled-lines/page.mdx":
+            "export const metadata = {\n  title: 'Ruled Lines',\n  date: '2024-01-09',\n"
+            "  description: 'Why margins matter.',\n  openGraph: { images: [og()] },\n}\n\n"
+            "Lines keep the hand steady.\n",
+        "app/about/page.mdx": "About me.\n",
+        "app/layout.tsx": "export default function Layout() {}\n",
+    })
+    posts = listed(root)
+    mills = posts["app/(post)/2023/paper-mills/page.mdx"]
+    assert (mills["url"], mills["title"], mills["status"]) == (
+        f"{SITE}/2023/paper-mills", "Paper Mills", "ready")
+    assert mills["date"].startswith("2023-03-04")
+    lines = posts["app/(post)/2024/ruled-lines/page.mdx"]
+    assert (lines["url"], lines["title"]) == (f"{SITE}/2024/ruled-lines", "Ruled Lines")
+    assert posts["app/about/page.mdx"]["status"] == "page"
+    assert posts["app/(post)/2023/paper-mills/old.mdx"]["status"] == "page"
+
+
+def test_pages_router_mdx_posts_and_base_path(tmp_path):
+    """@next/mdx with the pages router: pages/blog/x.mdx at /blog/x, under next.config's
+    basePath."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "next.config.js": "module.exports = withMDX({ basePath: '/journal' })\n",
+        "pages/blog/fountain-pens.mdx": "---\ntitle: Fountain Pens\ndate: 2024-02-02\n---\n\n"
+                                        "export const meta = { author: 'me' }\n\nThey leak.\n",
+        "pages/index.tsx": "export default function Home() {}\n",
+    })
+    pens = listed(root)["pages/blog/fountain-pens.mdx"]
+    assert (pens["url"], pens["status"]) == (f"{SITE}/journal/blog/fountain-pens", "ready")
+
+
+def test_a_nextjs_site_without_posts_names_what_to_set(tmp_path):
+    """No posts folder init knows: it says Next.js, and names [posts] dirs, not the README."""
+    root = tmp_path / "site"
+    result = initialised(root, {"README.md": "# Notes\n\nHow to run this site.\n",
+                                "app/page.tsx": "export default function Home() {}\n"})
+    assert "Next.js (MDX) site" in result.output
+    assert "[posts] dirs" in result.output
+    assert "README" not in result.output
