@@ -18,8 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
-from newsletter.generators.nextjs_routes import (APP_FOLDERS, dynamic_route, is_blog_route,
-                                                 mdx_routes, post_folders, route_segments)
+from newsletter.generators.nextjs_routes import (APP_FOLDERS, PAGES_FOLDERS, dynamic_route,
+                                                 is_blog_route, mdx_routes, post_folders,
+                                                 route_segments)
 from newsletter.generators.settings_files import (depends_on, first_file, first_text,
                                                   js_boolean, js_object, js_string, read_text,
                                                   remark_math)
@@ -39,6 +40,7 @@ class NextMdx(Generator):
         super().__init__(root, evidence)
         self.config_text = first_text(root, CONFIG_FILES)
         self.dirs: tuple[str, ...] = ()
+        self._routes: dict[str, tuple[str, bool] | None] = {}
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -86,34 +88,32 @@ class NextMdx(Generator):
         draft = fields.boolean("draft", default=False) or \
             not fields.boolean("published", default=True)
         address, page = self._address(relative, (fields.string("slug") or "").strip("/"))
-        post_id = path_id(PurePosixPath(address)) if address else path_id(relative)
+        post_id = path_id(PurePosixPath(address.lstrip("/"))) if address else path_id(relative)
         if address and js_boolean(self.config_text, "trailingSlash"):
             address = address.rstrip("/") + "/"
-        return Entry(id=post_id, path=address, date=date, draft=draft, page=page)
+        title = relative.parent.name if page and relative.stem == "page" else None
+        return Entry(id=post_id, path=address, date=date, draft=draft, page=page, title=title)
 
     def _address(self, relative: PurePosixPath, slug: str) -> tuple[str | None, str | None]:
         """(the post's address, why it is a page instead) from the route that serves it."""
-        parts = relative.parts
-        for app in APP_FOLDERS:
-            if relative.as_posix().startswith(app + "/"):
-                inside = parts[len(app.split("/")):]
-                if relative.name != "page.mdx":
-                    return None, "not a route (Next.js serves page.mdx files under app/)"
-                if not is_blog_route(list(inside)):
-                    return join_url(*route_segments("/".join(inside[:-1]))), "not under a blog route"
-                return join_url(*route_segments("/".join(inside[:-1]))), None
-        if parts[0] in ("pages", "src") and "pages" in parts[:2]:
-            inside = relative.relative_to(relative.parts[0] if parts[0] == "pages"
-                                          else "src/pages")
-            return path_id(inside), None
-        folder = next((d.strip("/") for d in self.dirs
-                       if relative.as_posix().startswith(d.strip("/") + "/")),
-                      relative.parent.as_posix())
-        served = relative.relative_to(folder) if relative.as_posix().startswith(folder + "/") \
+        text = relative.as_posix()
+        folder = max((d.strip("/") for d in self.dirs if text.startswith(d.strip("/") + "/")),
+                     key=len, default=relative.parent.as_posix())
+        inside = relative.relative_to(folder) if text.startswith(folder + "/") \
             else PurePosixPath(relative.name)
-        route = dynamic_route(self.root, folder)
+        if folder in APP_FOLDERS:
+            route = join_url(*route_segments(inside.parent.as_posix()))
+            if relative.name != "page.mdx":
+                return None, "not a route (Next.js serves page.mdx files under app/)"
+            return route, None if is_blog_route(list(inside.parts)) else "not under a blog route"
+        pages = next((base for base in PAGES_FOLDERS if folder.startswith(base + "/")), None)
+        if pages:
+            return path_id(relative.relative_to(pages)), None
+        if folder not in self._routes:  # one look through app/ and pages/ per folder
+            self._routes[folder] = dynamic_route(self.root, folder)
+        route = self._routes[folder]
         prefix, catch_all = route if route else ("/" + folder.rsplit("/", 1)[-1], False)
-        name = path_id(served).strip("/")
+        name = path_id(inside).strip("/")
         slug = slug or (name if catch_all else name.rsplit("/", 1)[-1])
         return join_url(prefix, slug), None
 
