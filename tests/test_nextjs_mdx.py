@@ -99,4 +99,37 @@ def test_a_nextjs_site_without_posts_names_what_to_set(tmp_path):
                                 "app/page.tsx": "export default function Home() {}\n"})
     assert "Next.js (MDX) site" in result.output
     assert "[posts] dirs" in result.output
-    assert "README" not in result.output
+    assert "README" not in result.output and "top folder" not in result.output
+
+
+def test_posts_beside_the_app_routes_dated_by_published_at(tmp_path):
+    """leerob's portfolio starter: app/blog/posts/*.mdx (next-mdx-remote) at /blog/<name>,
+    publishedAt the date, summary the description; the posts folder inside app/ is read as
+    posts, not as routes."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "app/blog/[slug]/page.tsx": "import { getBlogPosts } from 'app/blog/utils'\n",
+        "app/blog/utils.ts": "path.join(process.cwd(), 'app', 'blog', 'posts')\n",
+        "app/blog/posts/nib-sizes.mdx": "---\ntitle: 'Nib Sizes'\npublishedAt: '2024-05-06'\n"
+                                        "summary: 'Fine, medium, broad.'\n---\n\nPick one.\n",
+    })
+    nib = listed(root)["app/blog/posts/nib-sizes.mdx"]
+    assert (nib["url"], nib["status"]) == (f"{SITE}/blog/nib-sizes", "ready")
+    assert nib["date"].startswith("2024-05-06")
+
+
+def test_a_catch_all_route_keeps_the_folders_and_a_slug_overrides(tmp_path):
+    """content/blog read by app/blog/[...slug]/page.tsx: a nested post keeps its folders;
+    a velite-style slug in the front matter is the address's last part."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "velite.config.ts": "export default defineConfig({ root: 'content' })\n",
+        "app/blog/[...slug]/page.tsx": "export default function Post() {}\n",
+        "content/blog/tools/blotting.md": "---\ntitle: Blotting\ndate: 2024-06-01\n---\n\nPress."
+                                          "\n",
+        "content/blog/sealing-wax.md": "---\ntitle: Sealing Wax\ndate: 2024-06-02\n"
+                                       "slug: wax\n---\n\nMelt.\n",
+    })
+    posts = listed(root)
+    assert posts["content/blog/tools/blotting.md"]["url"] == f"{SITE}/blog/tools/blotting"
+    assert posts["content/blog/sealing-wax.md"]["url"] == f"{SITE}/blog/wax"

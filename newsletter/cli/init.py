@@ -170,8 +170,8 @@ def markdown_elsewhere(root: Path, read: set[Path], posts_dir: str | None) -> st
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders
                          if not name.startswith((".", "_")) and name not in _NOT_POSTS]
-        if count := sum(name.endswith(".md") and (Path(folder) / name).resolve() not in read
-                        for name in files):
+        if count := sum(name.endswith((".md", ".mdx")) and not _project_file(name)
+                        and (Path(folder) / name).resolve() not in read for name in files):
             held[Path(folder).relative_to(root).as_posix()] = count
     if not held:
         return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
@@ -192,6 +192,13 @@ def first_post_hint(folder: str) -> str:
 
 
 _NOT_POSTS = {"node_modules", "templates", "outbox", "preview", "subscribers"}
+# A repository's own documents: never a blog's posts, so never suggested as their folder.
+_PROJECT_FILES = {"readme", "changelog", "license", "contributing", "code_of_conduct",
+                  "security", "authors"}
+
+
+def _project_file(name: str) -> bool:
+    return Path(name).stem.lower() in _PROJECT_FILES
 
 
 def _count(number: int, noun: str) -> str:

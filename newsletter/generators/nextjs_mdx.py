@@ -64,8 +64,9 @@ class NextMdx(Generator):
         routes, folders = mdx_routes(self.root), post_folders(self.root)
         if routes or folders:
             return tuple(routes + folders), "the Next.js MDX routes and posts folders found"
-        return ("posts",), ("no posts folder found (posts/, content/blog/, app/**/page.mdx...): "
-                            "set [posts] dirs to yours, and slug in a post whose address differs")
+        return ("posts",), ("none of posts/, content/blog/, data/blog/, app/**/page.mdx... "
+                            "found: set [posts] dirs to your posts folder, and slug in a post "
+                            "whose address is not its route's folder and file name")
 
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         self.dirs = post_dirs
