@@ -2,7 +2,7 @@
 files are pages, the address it publishes each post at, and the folders it serves at its root.
 
 Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby, Hexo, Docusaurus, MkDocs (Material's
-blog), Next.js (Contentlayer, blog-starter), Bridgetown, Nikola and VitePress are known
+blog), Next.js (Contentlayer, blog-starter, MDX), Bridgetown, Nikola and VitePress are known
 (docs/generators.md); a blog built by none of them is read the generic way, every Markdown
 file under ``content/`` (or ``[posts] dirs``), and the generators recognised without being
 known (Quarto, ...) are named.

@@ -45,7 +45,7 @@ SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
 # The generators whose layouts newsletter knows, as init names them
 KNOWN = ("Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby, Hexo, Docusaurus, MkDocs, "
-         "Next.js (Contentlayer, blog-starter), Bridgetown, Nikola and VitePress")
+         "Next.js (Contentlayer, blog-starter, MDX), Bridgetown, Nikola and VitePress")
 # newsletter's files a blog must not publish: its settings, the reader list, mail and previews
 PRIVATE = ("newsletter.toml", "subscribers/", "templates/", "outbox/", "preview/")
 
