@@ -14,18 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
-from newsletter.generators.nextjs_routes import (APP_FOLDERS, PAGES_FOLDERS, dynamic_route,
-                                                 is_blog_route, mdx_routes, post_folders,
+from newsletter.generators.nextjs_routes import (APP_FOLDERS, PAGES_FOLDERS, app_route,
+                                                 dynamic_route, is_blog_route, mdx_routes, post_folders,
                                                  route_segments)
 from newsletter.generators.settings_files import (depends_on, first_file, first_text,
                                                   js_boolean, js_object, js_string, read_text,
                                                   remark_math)
 
 CONFIG_FILES = tuple(f"next.config.{ext}" for ext in ("js", "mjs", "ts", "cjs", "mts"))
+_WRITTEN_DATE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_LISTS = ("posts.json", "app/posts.json", "src/app/posts.json")  # rauchg's, imported by its code
 _METADATA_KEYS = ("title", "description", "summary", "date", "publishedat", "draft",
                   "published", "slug", "image")
 
@@ -41,6 +45,7 @@ class NextMdx(Generator):
         self.config_text = first_text(root, CONFIG_FILES)
         self.dirs: tuple[str, ...] = ()
         self._routes: dict[str, tuple[str, bool] | None] = {}
+        self._listed: dict[str, dict[str, Any]] | None = None  # posts.json's, read once
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -74,10 +79,27 @@ class NextMdx(Generator):
     def static_dirs(self) -> tuple[str, ...]:
         return ("public",)
 
+    @property
+    def listed(self) -> dict[str, dict[str, Any]]:
+        """posts.json's entries by id, read once."""
+        if self._listed is None:
+            self._listed = _listed(self.root)
+        return self._listed
+
+    def listing(self, relative: PurePosixPath) -> dict[str, Any] | None:
+        """posts.json's entry for the post file: a file's by its name, a page.mdx's by its
+        folder's at /<id> or /<year>/<id> (rauchg's; /ja/2020/x is a translation, unlisted)."""
+        route = app_route(relative.as_posix())
+        if route is None:
+            return self.listed.get(relative.stem)
+        if len(route) == 1 or len(route) == 2 and route[0].isdigit():
+            return self.listed.get(route[-1])
+        return None
+
     def inherited(self, path: Path,
                   front_matter_of: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
         """``export const metadata = {...}``'s fields, over posts.json's entry for the post."""
-        listed = _listed(self.root).get(path.parent.name if path.stem == "page" else path.stem, {})
+        listed = self.listing(PurePosixPath(path.relative_to(self.root).as_posix())) or {}
         text = (read_text(path) or "") if path.suffix.lower() == ".mdx" else ""
         exported = js_object(text, "metadata", skip_code=True) if "metadata" in text else {}
         return {key: value for key, value in {**listed, **_lower(exported)}.items()
@@ -85,10 +107,13 @@ class NextMdx(Generator):
 
     def entry(self, source: Source) -> Entry:
         fields, relative = source.fields, source.relative
-        date = fields.date("date") or fields.date("publishedat")
+        date = _date(source, "date") or _date(source, "publishedat")
         draft = fields.boolean("draft", default=False) or \
             not fields.boolean("published", default=True)
         address, page = self._address(relative, (fields.string("slug") or "").strip("/"))
+        if page is None and self.listed and app_route(relative.as_posix()) is not None \
+                and self.listing(relative) is None:
+            page = "not listed in posts.json, the blog's list of posts"
         post_id = path_id(PurePosixPath(address.lstrip("/"))) if address else path_id(relative)
         if address and js_boolean(self.config_text, "trailingSlash"):
             address = address.rstrip("/") + "/"
@@ -119,6 +144,15 @@ class NextMdx(Generator):
         return join_url(prefix, slug), None
 
 
+def _date(source: Source, key: str) -> dt.datetime | None:
+    """The date at ``key``; one written "Sept 7, 2025", which JavaScript reads, at midnight."""
+    written = source.meta.get(key)
+    iso = _iso(written)
+    if iso is not written:
+        return source.midnight(dt.date.fromisoformat(iso))
+    return source.fields.date(key)
+
+
 def _lower(value: dict[str, Any]) -> dict[str, Any]:
     return {str(key).lower(): item for key, item in value.items()}
 
@@ -126,7 +160,8 @@ def _lower(value: dict[str, Any]) -> dict[str, Any]:
 def _listed(root: Path) -> dict[str, dict[str, Any]]:
     """posts.json's entries by id (rauchg's: ``{"posts": [{"id", "date", "title"}]}``), their
     "June 23, 2021" dates as ISO dates."""
-    text = read_text(root / "posts.json")
+    found = first_file(root, *_LISTS)
+    text = read_text(found) if found else None
     try:
         data = json.loads(text) if text else {}
     except (ValueError, RecursionError):
@@ -140,11 +175,12 @@ def _listed(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def _iso(value: Any) -> Any:
-    """A "June 23, 2021" date as 2021-06-23; any other value as it is."""
-    if isinstance(value, str):
-        for pattern in ("%B %d, %Y", "%b %d, %Y"):
-            try:
-                return dt.datetime.strptime(value.strip(), pattern).date().isoformat()
-            except ValueError:
-                continue
-    return value
+    """A "June 23, 2021" (or "Sept 7, 2025") date as 2021-06-23, as JavaScript's Date reads it
+    (the month by its first three letters); any other value as it is."""
+    found = _WRITTEN_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    month = _MONTHS.index(found[1][:3].lower()) + 1 if found and found[1][:3].lower() in _MONTHS \
+        else None
+    try:
+        return dt.date(int(found[3]), month, int(found[2])).isoformat() if month else value
+    except ValueError:
+        return value

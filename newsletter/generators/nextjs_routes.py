@@ -31,6 +31,15 @@ def route_segments(folder: str) -> list[str]:
             and not part.startswith("@")]
 
 
+def app_route(relative: str) -> list[str] | None:
+    """The address segments of a ``page.mdx`` under app/ (``app/(post)/2020/x/page.mdx`` →
+    ["2020", "x"]); None for any other file."""
+    app = next((base for base in APP_FOLDERS if relative.startswith(base + "/")), None)
+    if not app or not relative.endswith("/page.mdx"):
+        return None
+    return route_segments(relative[len(app) + 1:].rsplit("/", 1)[0])
+
+
 def is_blog_route(segments: list[str]) -> bool:
     """Whether a page.mdx route is a post: under a blog-like segment, a year, or a ``(post)``
     group (the caller keeps the groups in ``segments`` for that)."""
