@@ -69,6 +69,13 @@ def test_expressions_are_reported_and_escaped_braces_are_text():
     assert "\\{1, 2\\}" in markdown
 
 
+def test_a_string_literal_expression_is_its_text():
+    """{' '} (what formatters leave at a line's end) and {"..."} show their text, as JSX does."""
+    markdown, problems = expand_mdx("Ink, paper{' '}\nand {\"a \\\"quill\\\"\"} {'<b>'}.\n")
+    assert problems == []
+    assert markdown == "Ink, paper\nand a &quot;quill&quot; &lt;b&gt;.\n"
+
+
 def test_a_markdown_post_keeps_its_braces_and_capitalised_words():
     expansion = expand_tags("Sets {a, b} and <Tag> in plain Markdown.\n",
                             TagContext(site_url="https://example.com"))

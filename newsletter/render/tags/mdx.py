@@ -44,6 +44,9 @@ _CONSTANT = re.compile(r"""^export[ \t]+const[ \t]+([A-Za-z_$][\w$]*)[ \t]*=[ \t
                        r"""(?:(["'])([^"'\\\n]{0,500})\2|(-?\d{1,15}(?:\.\d{1,15})?))"""
                        r"""[ \t]*;?[ \t]*$""", re.MULTILINE)
 # {name} or {frontmatter.key}, spaces inside the braces allowed
+# {' '} or {"a sentence"}: a string literal, which JSX shows as its text (a space kept by a
+# formatter at a line's end, a word with a brace in it)
+_STRING = re.compile(r"""\{\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*\}""")
 _NAME = re.compile(r"\{\s*([A-Za-z_$][\w$]*)(?:\.([A-Za-z_$][\w$]*))?\s*\}")
 # src="x.png", alt='A crab', src={crab}
 _ATTRIBUTE = re.compile(r"""([A-Za-z]+)=(?:"([^"]*)"|'([^']*)'|\{\s*([A-Za-z_$][\w$]*)\s*\})""")
@@ -137,6 +140,9 @@ def read(text: str, pos: int, limit: int, images: ImageImports | None,
                      "component shows into the post if readers need it", warning=True)
     if not opening.startswith("<") and values and (value := values.value(source)) is not None:
         return Piece(end, escape(value))
+    if literal := _STRING.fullmatch(source):
+        written = literal[1] if literal[1] is not None else literal[2]
+        return Piece(end, escape(re.sub(r"\\(.)", r"\1", written)))
     if opening.startswith("<"):
         output, warning = components.opening(opening[1:], source)
         return Piece(end, output, warning, "look at the email; write what the component shows "
