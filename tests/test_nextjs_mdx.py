@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from conftest import invoke
-from generator_sites import write_files
+from generator_sites import picture, write_files
 
 SITE = "https://quill.example.net"
 PACKAGE = json.dumps({"dependencies": {"next": "15.0.0", "react": "19.0.0"}})
@@ -133,3 +133,40 @@ def test_a_catch_all_route_keeps_the_folders_and_a_slug_overrides(tmp_path):
     posts = listed(root)
     assert posts["content/blog/tools/blotting.md"]["url"] == f"{SITE}/blog/tools/blotting"
     assert posts["content/blog/sealing-wax.md"]["url"] == f"{SITE}/blog/wax"
+
+
+def test_a_content_folder_of_another_name_is_read_whole(tmp_path):
+    """A Next.js site with content/essays/x.md (no usual posts folder, no route naming it):
+    content/ is read as before Next.js was known, each post at its path there."""
+    root = tmp_path / "site"
+    initialised(root, {"content/essays/margins.md": "---\ntitle: Margins\ndate: 2024-07-01\n"
+                                                   "---\n\nWide ones.\n"})
+    assert listed(root)["content/essays/margins.md"]["url"] == f"{SITE}/essays/margins"
+
+
+def test_the_first_hour_preview_send_to_the_outbox_and_status(tmp_path):
+    """init, posts, check, preview, send to the outbox, status on a maxleiter-style blog: the
+    component's text and the public/ image reach the email, its imports do not."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "app/blog/[slug]/page.tsx": "const dir = path.join(process.cwd(), 'posts')\n",
+        "posts/quills.mdx": "---\ntitle: Quills\ndate: 2024-04-02\ndescription: Goose or swan."
+                            "\n---\n\nimport { Note } from '@components/note'\n\n"
+                            "<Note>Cut the <a href=\"https://example.org/nib\">nib</a>.</Note>"
+                            "\n\n![A quill](/images/quill.png)\n",
+        "public/images/quill.png": picture((30, 60, 90), "PNG"),
+    })
+    toml = root / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("Your Name <you@example.com>", "Q <q@quill.net>")
+                    .replace("you@example.com", "q@quill.net")
+                    .replace("Your postal address", "1 Ink Lane").replace("My Blog", "Quill"))
+    assert invoke(root, "subscribers", "add", "reader@example.org").exit_code == 0
+    assert invoke(root, "check", "quills").exit_code == 0
+    assert invoke(root, "preview", "quills").exit_code == 0
+    text = (root / "preview" / "quills" / "email.txt").read_text()
+    assert "Cut the nib <https://example.org/nib>." in text and "import" not in text
+    assert list((root / "preview" / "quills" / "images").iterdir())
+    sent = invoke(root, "send", "quills", "--yes")
+    assert sent.exit_code == 0, sent.output
+    assert len(list((root / "outbox").rglob("*.eml"))) == 1
+    assert "/blog/quills: sent 1" in invoke(root, "status").output

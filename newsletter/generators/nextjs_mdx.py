@@ -139,6 +139,8 @@ class NextMdx(Generator):
             self._routes[folder] = dynamic_route(self.root, folder)
         route = self._routes[folder]
         prefix, catch_all = route if route else ("/" + folder.rsplit("/", 1)[-1], False)
+        if route is None and folder == "content":  # the generic reading's address: its path
+            prefix, catch_all = "/", True
         name = path_id(inside).strip("/")
         slug = slug or (name if catch_all else name.rsplit("/", 1)[-1])
         return join_url(prefix, slug), None

@@ -13,8 +13,10 @@ import re
 from pathlib import Path
 
 # The posts folders of common Next.js blogs (leerob's, maxleiter's, the starters), in order.
-POST_FOLDERS = ("posts", "content/posts", "content/blog", "data/blog", "data/posts",
-                "src/content/posts", "src/content/blog", "app/blog/posts", "blog", "_posts")
+# content/ last, read whole as the generic reading reads it (content/articles/x.md).
+POST_FOLDERS = ("posts", "content/posts", "content/blog", "content/articles", "data/blog",
+                "data/posts", "src/content/posts", "src/content/blog", "app/blog/posts", "blog",
+                "articles", "_posts")
 APP_FOLDERS = ("app", "src/app")
 PAGES_FOLDERS = ("pages", "src/pages")
 BLOG_SEGMENTS = {"blog", "posts", "post", "writing", "writings", "articles", "notes"}
@@ -65,9 +67,11 @@ def mdx_routes(root: Path) -> list[str]:
 
 
 def post_folders(root: Path) -> list[str]:
-    """The common posts folders (:data:`POST_FOLDERS`) holding a Markdown or MDX file."""
-    return [folder for folder in POST_FOLDERS
-            if (root / folder).is_dir() and any((root / folder).rglob("*.md*"))]
+    """The common posts folders (:data:`POST_FOLDERS`) holding a Markdown or MDX file; else
+    content/ if it holds one."""
+    found = [folder for folder in POST_FOLDERS
+             if (root / folder).is_dir() and any((root / folder).rglob("*.md*"))]
+    return found or (["content"] if any((root / "content").rglob("*.md*")) else [])
 
 
 def dynamic_route(root: Path, posts_folder: str) -> tuple[str, bool] | None:
