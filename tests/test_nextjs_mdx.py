@@ -170,3 +170,16 @@ def test_the_first_hour_preview_send_to_the_outbox_and_status(tmp_path):
     assert sent.exit_code == 0, sent.output
     assert len(list((root / "outbox").rglob("*.eml"))) == 1
     assert "/blog/quills: sent 1" in invoke(root, "status").output
+
+
+def test_the_root_layouts_metadata_names_the_blog(tmp_path):
+    """app/layout.tsx's typed `export const metadata`: title.default and metadataBase."""
+    root = tmp_path / "site"
+    write_files(root, {"package.json": PACKAGE, "posts/a.mdx": "---\ntitle: A\n---\n\nA.\n",
+                       "app/layout.tsx": "export const metadata: Metadata = {\n"
+                       "  metadataBase: new URL('https://quill.example.net'),\n"
+                       "  title: { default: 'Quill', template: '%s | Quill' },\n}\n"})
+    assert invoke(root, "init").exit_code == 0
+    toml = (root / "newsletter.toml").read_text()
+    assert 'title = "Quill"  # from app/layout.tsx' in toml
+    assert 'url = "https://quill.example.net"  # from app/layout.tsx' in toml

@@ -22,14 +22,17 @@ from newsletter.generators.base import Entry, Generator, Source, join_url, path_
 from newsletter.generators.nextjs_routes import (APP_FOLDERS, PAGES_FOLDERS, app_route,
                                                  dynamic_route, is_blog_route, mdx_routes, post_folders,
                                                  route_segments)
-from newsletter.generators.settings_files import (depends_on, first_file, first_text,
-                                                  js_boolean, js_object, js_string, read_text,
-                                                  remark_math)
+from newsletter.generators.jsliteral import object_at
+from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
+                                                  js_boolean, js_string, read_text, remark_math,
+                                                  site_info, under_base, without_js_comments)
 
 CONFIG_FILES = tuple(f"next.config.{ext}" for ext in ("js", "mjs", "ts", "cjs", "mts"))
 _WRITTEN_DATE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _LISTS = ("posts.json", "app/posts.json", "src/app/posts.json")  # rauchg's, imported by its code
+_METADATA = re.compile(r"\bexport\s+const\s+metadata(?:\s*:\s*[\w.]+)?\s*=\s*(?=\{)")
+_METADATA_BASE = re.compile(r"""metadataBase\s*:\s*new\s+URL\(\s*(["'`])(https?://[^"'`\s]+)\1""")
 _METADATA_KEYS = ("title", "description", "summary", "date", "publishedat", "draft",
                   "published", "slug", "image")
 
@@ -53,6 +56,21 @@ class NextMdx(Generator):
         if config:
             return config.name
         return "package.json" if depends_on(root, "next") else None
+
+    def info(self) -> SiteInfo:
+        """The root layout's ``export const metadata``: ``title`` (or its ``default``) and
+        ``metadataBase: new URL('...')`` (else ``openGraph.url``)."""
+        found = first_file(self.root, *(f"{app}/layout.{ext}" for app in APP_FOLDERS
+                                        for ext in ("tsx", "jsx", "js", "ts")))
+        text = (read_text(found) or "") if found else ""
+        metadata = exported_metadata(text)
+        title = metadata.get("title")
+        title = title.get("default") if isinstance(title, dict) else title
+        base = _METADATA_BASE.search(text)
+        graph = metadata.get("openGraph") if isinstance(metadata.get("openGraph"), dict) else {}
+        url = base[2] if base else graph.get("url")
+        source = found.relative_to(self.root).as_posix() if found and (title or url) else None
+        return site_info(source, title, under_base(url, self.base_path), None, None)
 
     def markdown_options(self) -> dict[str, Any]:
         return {"smart_punctuation": False} | remark_math(self.root)
@@ -101,7 +119,7 @@ class NextMdx(Generator):
         """``export const metadata = {...}``'s fields, over posts.json's entry for the post."""
         listed = self.listing(PurePosixPath(path.relative_to(self.root).as_posix())) or {}
         text = (read_text(path) or "") if path.suffix.lower() == ".mdx" else ""
-        exported = js_object(text, "metadata", skip_code=True) if "metadata" in text else {}
+        exported = exported_metadata(text) if "metadata" in text else {}
         return {key: value for key, value in {**listed, **_lower(exported)}.items()
                 if key in _METADATA_KEYS}
 
@@ -144,6 +162,13 @@ class NextMdx(Generator):
         name = path_id(inside).strip("/")
         slug = slug or (name if catch_all else name.rsplit("/", 1)[-1])
         return join_url(prefix, slug), None
+
+
+def exported_metadata(text: str) -> dict[str, Any]:
+    """The literal fields of ``export const metadata = {...}`` (``: Metadata`` typed too)."""
+    text = without_js_comments(text)
+    found = _METADATA.search(text)
+    return (object_at(text, found.end(), skip_code=True) or {}) if found else {}
 
 
 def _date(source: Source, key: str) -> dt.datetime | None:
