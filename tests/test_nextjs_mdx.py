@@ -119,11 +119,15 @@ def test_posts_beside_the_app_routes_dated_by_published_at(tmp_path):
 
 
 def test_a_catch_all_route_keeps_the_folders_and_a_slug_overrides(tmp_path):
-    """content/blog read by app/blog/[...slug]/page.tsx: a nested post keeps its folders;
-    a velite-style slug in the front matter is the address's last part."""
+    """velite's posts collection (content/blog, not its pages) read by
+    app/blog/[...slug]/page.tsx: a nested post keeps its folders; a slug in the front matter
+    is the address's last part."""
     root = tmp_path / "site"
     initialised(root, {
-        "velite.config.ts": "export default defineConfig({ root: 'content' })\n",
+        "velite.config.ts": "export default defineConfig({ root: 'content', collections: {\n"
+                            "  pages: { pattern: 'pages/**/*.mdx' },\n"
+                            "  posts: { pattern: ['blog/**/*.md'] },\n} })\n",
+        "content/pages/colophon.mdx": "---\ntitle: Colophon\n---\n\nSet in ink.\n",
         "app/blog/[...slug]/page.tsx": "export default function Post() {}\n",
         "content/blog/tools/blotting.md": "---\ntitle: Blotting\ndate: 2024-06-01\n---\n\nPress."
                                           "\n",
@@ -133,6 +137,7 @@ def test_a_catch_all_route_keeps_the_folders_and_a_slug_overrides(tmp_path):
     posts = listed(root)
     assert posts["content/blog/tools/blotting.md"]["url"] == f"{SITE}/blog/tools/blotting"
     assert posts["content/blog/sealing-wax.md"]["url"] == f"{SITE}/blog/wax"
+    assert "content/pages/colophon.mdx" not in posts  # velite's pages collection
 
 
 def test_a_content_folder_of_another_name_is_read_whole(tmp_path):

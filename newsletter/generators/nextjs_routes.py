@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from newsletter.generators.base import folder_setting
+from newsletter.generators.settings_files import first_text, js_string, without_js_comments
+
 # The posts folders of common Next.js blogs (leerob's, maxleiter's, the starters), in order.
 # content/ last, read whole as the generic reading reads it (content/articles/x.md).
 POST_FOLDERS = ("posts", "content/posts", "content/blog", "content/articles", "data/blog",
@@ -20,6 +23,8 @@ POST_FOLDERS = ("posts", "content/posts", "content/blog", "content/articles", "d
 APP_FOLDERS = ("app", "src/app")
 PAGES_FOLDERS = ("pages", "src/pages")
 BLOG_SEGMENTS = {"blog", "posts", "post", "writing", "writings", "articles", "notes"}
+VELITE_FILES = tuple(f"velite.config.{ext}" for ext in ("ts", "js", "mjs", "mts"))
+_VELITE_PATTERN = re.compile(r"""\bpattern\s*:\s*\[?\s*(["'`])([^"'`\n]+\.mdx?)\1""")
 _ROUTE_FILES = ("page.tsx", "page.jsx", "page.js", "page.ts", "page.mdx")
 _YEAR = re.compile(r"\d{4}")
 _DYNAMIC = re.compile(r"\[(\.\.\.)?\w+\]|\[\[\.\.\.\w+\]\]")
@@ -67,11 +72,24 @@ def mdx_routes(root: Path) -> list[str]:
 
 
 def post_folders(root: Path) -> list[str]:
-    """The common posts folders (:data:`POST_FOLDERS`) holding a Markdown or MDX file; else
-    content/ if it holds one."""
-    found = [folder for folder in POST_FOLDERS
+    """The folders of velite's post collections, else the common posts folders
+    (:data:`POST_FOLDERS`) holding a Markdown or MDX file, else content/ if it holds one."""
+    found = [folder for folder in velite_folders(root) or POST_FOLDERS
              if (root / folder).is_dir() and any((root / folder).rglob("*.md*"))]
     return found or (["content"] if any((root / "content").rglob("*.md*")) else [])
+
+
+def velite_folders(root: Path) -> list[str]:
+    """The folders of velite.config.*'s Markdown collections under its ``root`` (``content``),
+    ``pattern: 'posts/**/*.mdx'`` → content/posts; the blog-like ones when some are."""
+    text = without_js_comments(first_text(root, VELITE_FILES))
+    base = folder_setting(js_string(text, "root"), "content")
+    folders = []
+    for found in _VELITE_PATTERN.finditer(text):
+        prefix = re.split(r"[*?\[{]", found[2])[0].strip("/")
+        folders.append(f"{base}/{prefix}".rstrip("/") if prefix else base)
+    blog = [folder for folder in folders if set(folder.split("/")) & BLOG_SEGMENTS]
+    return list(dict.fromkeys(blog or folders))
 
 
 def dynamic_route(root: Path, posts_folder: str) -> tuple[str, bool] | None:
@@ -119,11 +137,9 @@ def _route_of(relative: str, *, app: bool) -> tuple[str, bool] | None:
 
 
 def _names_folder(route_file: Path, posts_folder: str, name: str) -> bool:
-    """Whether the route's code (or the code it imports from lib/) names the posts folder."""
+    """Whether the route's code names the posts folder (``path.join(cwd, 'posts')``)."""
     text = _read(route_file)
-    if posts_folder in text or re.search(rf"""["'`/]{re.escape(name)}["'`/]""", text):
-        return True
-    return False
+    return posts_folder in text or bool(re.search(rf"""["'`/]{re.escape(name)}["'`/]""", text))
 
 
 def _read(path: Path) -> str:
