@@ -4,7 +4,8 @@
 
 Found by ``next`` in package.json or a next.config.* file. A post's title, date and
 description are its front matter's, else its ``export const metadata = {...}``'s, else the
-entry of ``posts.json`` with its folder's name as ``id`` (rauchg's). ``date`` or
+entry of ``posts.json`` with its name as ``id`` (rauchg's); the blog's are the root layout's
+``metadata``. ``date`` or
 ``publishedAt`` dates it; ``draft: true`` or ``published: false`` keeps it back. Addresses take
 ``trailingSlash`` from next.config.*; its ``basePath`` is the blog's base path. Images are in
 ``public/``. Nothing is run.
@@ -19,10 +20,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
-from newsletter.generators.nextjs_routes import (APP_FOLDERS, PAGES_FOLDERS, app_route,
-                                                 dynamic_route, is_blog_route, mdx_routes, post_folders,
-                                                 route_segments)
 from newsletter.generators.jsliteral import object_at
+from newsletter.generators.nextjs_routes import (APP_FOLDERS, PAGES_FOLDERS, app_route,
+                                                 dynamic_route, is_blog_route, mdx_routes,
+                                                 post_folders, route_segments)
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
                                                   js_boolean, js_string, read_text, remark_math,
                                                   site_info, under_base, without_js_comments)

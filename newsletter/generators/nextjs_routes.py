@@ -15,8 +15,8 @@ from pathlib import Path
 from newsletter.generators.base import folder_setting
 from newsletter.generators.settings_files import first_text, js_string, without_js_comments
 
-# The posts folders of common Next.js blogs (leerob's, maxleiter's, the starters), in order.
-# content/ last, read whole as the generic reading reads it (content/articles/x.md).
+# The posts folders of common Next.js blogs (leerob's, maxleiter's, the starters), in order;
+# with none of them, content/ is read whole, as the generic reading reads it.
 POST_FOLDERS = ("posts", "content/posts", "content/blog", "content/articles", "data/blog",
                 "data/posts", "src/content/posts", "src/content/blog", "app/blog/posts", "blog",
                 "articles", "_posts")
@@ -109,11 +109,11 @@ def dynamic_route(root: Path, posts_folder: str) -> tuple[str, bool] | None:
             if route is not None:
                 candidates.append((path, route))
     name = posts_folder.rstrip("/").rsplit("/", 1)[-1]
-    naming = [(path, route) for path, route in candidates if _names_folder(path, posts_folder, name)]
-    blog = [(path, route) for path, route in candidates
+    naming = [route for path, route in candidates if _names_folder(path, posts_folder, name)]
+    blog = [route for _, route in candidates
             if set(route[0].lower().strip("/").split("/")) & BLOG_SEGMENTS]
     chosen = naming or blog
-    return chosen[0][1] if chosen else None
+    return chosen[0] if chosen else None
 
 
 def _route_of(relative: str, *, app: bool) -> tuple[str, bool] | None:
