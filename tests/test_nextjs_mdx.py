@@ -6,6 +6,7 @@ posts init cannot find. The fixtures are this project's own text."""
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import invoke
 from generator_sites import picture, write_files
@@ -50,20 +51,17 @@ def test_posts_folder_served_by_the_blog_slug_route(tmp_path):
     assert "README.md" not in posts
 
 
-def test_app_router_post_folders_take_metadata_from_posts_json_and_exports(tmp_path):
+def test_app_router_post_folders_take_metadata_from_posts_json(tmp_path):
     """rauchg's blog: app/(post)/<year>/<slug>/page.mdx at /<year>/<slug>, the route group
-    left out; the title and date from posts.json or `export const metadata`; the component
-    files beside a post and app/about/page.mdx are not posts."""
+    left out; the title and date from posts.json (its "March 4, 2023" dates); a page.mdx it
+    does not list, the component files beside a post and app/about/page.mdx are not posts."""
     root = tmp_path / "site"
     initialised(root, {
         "posts.json": json.dumps({"posts": [
             {"id": "paper-mills", "date": "March 4, 2023", "title": "Paper Mills"}]}),
         "app/(post)/2023/paper-mills/page.mdx": "Pulp, water and *patience*.\n",
         "app/(post)/2023/paper-mills/old.mdx": "An earlier draft.\n",
-        "app/(post)/2024/ruled-lines/page.mdx":
-            "export const metadata = {\n  title: 'Ruled Lines',\n  date: '2024-01-09',\n"
-            "  description: 'Why margins matter.',\n  openGraph: { images: [og()] },\n}\n\n"
-            "Lines keep the hand steady.\n",
+        "app/(post)/playground/page.mdx": "Try things.\n",
         "app/about/page.mdx": "About me.\n",
         "app/layout.tsx": "export default function Layout() {}\n",
     })
@@ -72,10 +70,26 @@ def test_app_router_post_folders_take_metadata_from_posts_json_and_exports(tmp_p
     assert (mills["url"], mills["title"], mills["status"]) == (
         f"{SITE}/2023/paper-mills", "Paper Mills", "ready")
     assert mills["date"].startswith("2023-03-04")
-    lines = posts["app/(post)/2024/ruled-lines/page.mdx"]
-    assert (lines["url"], lines["title"]) == (f"{SITE}/2024/ruled-lines", "Ruled Lines")
-    assert posts["app/about/page.mdx"]["status"] == "page"
-    assert posts["app/(post)/2023/paper-mills/old.mdx"]["status"] == "page"
+    for page in ("app/about/page.mdx", "app/(post)/2023/paper-mills/old.mdx",
+                 "app/(post)/playground/page.mdx"):
+        assert posts[page]["status"] == "page"
+
+
+def test_app_router_posts_take_their_exported_metadata(tmp_path):
+    """Without posts.json, a page.mdx's `export const metadata` gives its title, date and
+    description; code in it is skipped, and a title that is an object is none."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "app/(post)/2024/ruled-lines/page.mdx":
+            "export const metadata = {\n  title: 'Ruled Lines',\n  date: '2024-01-09',\n"
+            "  description: 'Why margins matter.',\n  openGraph: { images: [og()] },\n}\n\n"
+            "Lines keep the hand steady.\n",
+        "app/(post)/2024/odd-one/page.mdx": "export const metadata = { title: { absolute: "
+                                            "'Odd' }, date: '2024-03-01' }\n\nOdd.\n",
+    })
+    output = invoke(root, "posts").output
+    assert re.search(r"^ready +2024-01-09 +/2024/ruled-lines +Ruled Lines$", output, re.M)
+    assert "app/(post)/2024/odd-one/page.mdx: no title" in output
 
 
 def test_pages_router_mdx_posts_and_base_path(tmp_path):

@@ -34,8 +34,9 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _LISTS = ("posts.json", "app/posts.json", "src/app/posts.json")  # rauchg's, imported by its code
 _METADATA = re.compile(r"\bexport\s+const\s+metadata(?:\s*:\s*[\w.]+)?\s*=\s*(?=\{)")
 _METADATA_BASE = re.compile(r"""metadataBase\s*:\s*new\s+URL\(\s*(["'`])(https?://[^"'`\s]+)\1""")
+# What a post's metadata may say for newsletter; a title written { absolute: ... } is left
 _METADATA_KEYS = ("title", "description", "summary", "date", "publishedat", "draft",
-                  "published", "slug", "image")
+                  "published", "slug")
 
 
 class NextMdx(Generator):
@@ -122,7 +123,7 @@ class NextMdx(Generator):
         text = (read_text(path) or "") if path.suffix.lower() == ".mdx" else ""
         exported = exported_metadata(text) if "metadata" in text else {}
         return {key: value for key, value in {**listed, **_lower(exported)}.items()
-                if key in _METADATA_KEYS}
+                if key in _METADATA_KEYS and isinstance(value, (str, int, float))}
 
     def entry(self, source: Source) -> Entry:
         fields, relative = source.fields, source.relative
