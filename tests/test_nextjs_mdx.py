@@ -202,3 +202,18 @@ def test_the_root_layouts_metadata_names_the_blog(tmp_path):
     toml = (root / "newsletter.toml").read_text()
     assert 'title = "Quill"  # from app/layout.tsx' in toml
     assert 'url = "https://quill.example.net"  # from app/layout.tsx' in toml
+
+
+def test_broken_or_hostile_next_files_never_stop_the_reading(tmp_path):
+    """An unfinished next.config, a posts.json nested past any parser, a layout's and a post's
+    metadata nested deep: each is read as saying nothing, and the post is still read."""
+    root = tmp_path / "site"
+    deep = "export const metadata = " + "{a:" * 20000 + "1" + "}" * 20000 + "\n"
+    initialised(root, {
+        "next.config.js": "module.exports = { basePath: '/x', trailingSlash: ",
+        "posts.json": "[" * 100000,
+        "app/layout.tsx": deep,
+        "app/blog/[slug]/page.tsx": "",
+        "posts/deep.mdx": "---\ntitle: Deep\ndate: 2024-01-01\n---\n\n" + deep + "\nText.\n",
+    })
+    assert listed(root)["posts/deep.mdx"]["status"] == "ready"
