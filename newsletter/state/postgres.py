@@ -12,7 +12,7 @@ import os
 import threading
 import weakref
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from newsletter.state import owner
 from newsletter.state.guarded import Guarded, storable  # noqa: F401 - postgres.*, as before
@@ -90,6 +90,15 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
         raise unusable(error, url) from None
     finally:
         db.close()
+
+
+def settle(db: psycopg.Connection, tables: Iterable[str]) -> None:
+    """VACUUM (ANALYZE) ``tables`` after a bulk write (`store copy --to`, an import), so the
+    rows' hint bits, the visibility map and the planner's statistics are there before the
+    first send reads them: a million readers just copied cost that send about 10 s more of
+    the database's CPU (or autovacuum's, beside it), and left it without statistics."""
+    for table in tables:
+        db.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def applied(db: psycopg.Connection, kind: str) -> list[str]:

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from newsletter.state import postgres
 from newsletter.subscribers.import_stage import DatabaseStage
 from newsletter.subscribers.postgres_store import PostgresStore, insert, suppress_in
 from newsletter.subscribers.adding import with_details
@@ -57,6 +58,9 @@ def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], re
                 adding(active)
             summary.added += insert(db, [_stamped(reader) for reader in new])
         saving.begin()  # the COMMIT: Ctrl-C then could not tell whether the import was made
+    if summary.added or summary.updated:
+        with store.connection() as db:
+            postgres.settle(db, ("subscribers", "journal_changes"))
 
 
 def _merge(row: tuple[str, str, str], reader: Subscriber, resubscribe: bool
