@@ -93,10 +93,9 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
 
 
 def settle(db: psycopg.Connection, tables: Iterable[str]) -> None:
-    """VACUUM (ANALYZE) ``tables`` after a bulk write (`store copy --to`, an import), so the
-    rows' hint bits, the visibility map and the planner's statistics are there before the
-    first send reads them: a million readers just copied cost that send about 10 s more of
-    the database's CPU (or autovacuum's, beside it), and left it without statistics."""
+    """VACUUM (ANALYZE) ``tables`` after a bulk write (`store copy --to`, an import): the
+    planner's statistics and the visibility map are there for the first send, not left to
+    autovacuum (off on some servers; where it is on, it would run beside that send)."""
     for table in tables:
         db.execute(f"VACUUM (ANALYZE) {table}")
 
