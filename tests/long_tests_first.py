@@ -19,6 +19,7 @@ LONGEST = (
     "tests/test_benchmarks.py::test_a_benchmark_runs_as_shipped[bench_sdk.py]",  # 29 s
     "tests/test_benchmarks.py::test_a_benchmark_runs_as_shipped[bench_million.py]",  # 26 s
     "tests/test_init.py::test_a_site_made_by_init_from_an_installed_wheel",
+    "tests/hostile/test_hostile_slow_clients.py::test_a_silent_connection_is_hung_up",  # 25 s
     "tests/test_kill.py::",
     "tests/test_benchmarks.py::test_a_benchmark_runs_as_shipped[bench_reconcile_outbox.py]",
     "tests/test_benchmarks.py::test_a_benchmark_runs_as_shipped[bench_render_scaling.py]",

@@ -83,15 +83,16 @@ def test_dates_without_a_zone_are_read_in_the_site_timezone(site, fixture, expec
     assert post.date.tzinfo is not None
 
 
-@pytest.mark.parametrize("fixture, slug", [
-    ("slug_without_leading_slash.md", "/posts/slug-without-leading-slash"),
-    ("slug_missing.md", "/posts/slug_missing"),
-    ("slug_from_folder", "/posts/slug_from_folder"),
+@pytest.mark.parametrize("fixture, slug, address", [
+    ("slug_without_leading_slash.md", "/posts/slug-without-leading-slash", ""),
+    ("slug_missing.md", "/posts/slug_missing", ""),
+    # A folder's post is served at its folder (posts/x/index.html): its files' links start there.
+    ("slug_from_folder", "/posts/slug_from_folder", "/"),
 ])
-def test_slug_with_or_without_slash_or_from_the_path(site, fixture, slug):
+def test_slug_with_or_without_slash_or_from_the_path(site, fixture, slug, address):
     post = loaded_post(site, fixture)
     assert post.id == slug
-    assert post.url == "https://blog.example.com" + slug
+    assert post.url == "https://blog.example.com" + slug + address
 
 
 def test_tags_as_a_comma_separated_string(site):

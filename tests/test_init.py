@@ -464,3 +464,29 @@ def test_init_leaves_a_hugo_base_url_that_is_no_public_address_for_the_writer(tm
     assert f"(hugo.toml has {said}" in url_line and "from hugo.toml" not in url_line
     assert "site.url," in result.output.partition("Next: fill in")[2]
     assert "Read the blog's title from hugo.toml." in result.output
+
+
+def test_a_blog_whose_posts_are_above_its_folder_is_told_so_and_every_command_still_runs(tmp_path):
+    # Hugo's contentDir = "../content" (a theme repository's exampleSite, a shared content
+    # folder): init wrote dirs = ["../content/posts"], which every command then refused,
+    # `subscribers add` too, with no word of why the posts were not read.
+    blog = tmp_path / "blog"
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: A\ndate: 2026-01-01\n---\nHello.\n")
+    blog.mkdir()
+    (blog / "hugo.toml").write_text('baseURL = "https://blog.example.org/"\ntitle = "B"\n'
+                                    'contentDir = "../content"\n')
+
+    made = invoke(blog, "init")
+    posts = invoke(blog, "posts")
+    added = invoke(blog, "subscribers", "add", "reader@example.org")
+
+    assert made.exit_code == 0, made.output
+    first = made.output.splitlines()[0]
+    assert "../content/posts is outside this folder" in first
+    settings = (blog / "newsletter.toml").read_text()
+    assert '# dirs = ["../content/posts"]' in settings
+    assert tomllib.loads(settings)["posts"].get("dirs") is None
+    assert "../content/posts is outside this folder" in posts.output
+    assert added.exit_code == 0, added.output

@@ -35,6 +35,9 @@ from newsletter.urls import WEB_PORTS, split_url
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 SILENT_LINKS = 2  # links of a host that ran out of time before it is taken as down
+# Links of any host that ran out of time before the rest are not fetched: a post may give each
+# link a silent host of its own (names under a wildcard domain, ports of one address).
+MAX_EXPIRED_LINKS = 20
 
 
 @record(frozen=True)
@@ -43,6 +46,7 @@ class FetchProblem:
 
     text: str
     private: bool = False  # not fetched: it leads to this computer or its network
+    unchecked: bool = False  # not fetched: too many links had run out of time
 
 
 @record(frozen=True)
@@ -63,22 +67,30 @@ class Fetcher:
     # One such link may be a slow page; at SILENT_LINKS the host is down for the others.
     silent_links: dict[tuple[str, int], int] = field(default_factory=dict, compare=False)
     images: bool = False  # the last answer must be an image (a hosted image's URL)
+    # The links that ran out of time, whatever their host: past MAX_EXPIRED_LINKS, no more
+    # are fetched. 2,000 links to as many silent hosts held the check 83 minutes.
+    expired_links: list[str] = field(default_factory=list, compare=False)
 
     def problem(self, url: str) -> FetchProblem | None:
         """What is wrong when fetching ``url``, or None when it answers below 400."""
+        if len(self.expired_links) >= MAX_EXPIRED_LINKS:
+            return FetchProblem(f"was not fetched: {MAX_EXPIRED_LINKS} links had already run "
+                                "out of time", unchecked=True)
         deadline = time.monotonic() + self.timeout
         try:
             return self._follow(url, deadline)
         except _HostDown as down:
             return down.problem
         except _LINK_ERRORS as error:
+            if _ran_out(error, deadline):
+                self.expired_links.append(url)
             return self._problem_of(error, deadline)
 
     def _problem_of(self, error: Exception, deadline: float) -> FetchProblem:
         """What one of :data:`_LINK_ERRORS` says of the link."""
         if isinstance(error, _Refused):
             return FetchProblem(str(error), private=True)
-        if isinstance(error, _Expired) or time.monotonic() >= deadline:  # the watchdog fired
+        if _ran_out(error, deadline):
             return FetchProblem(f"did not answer within {self.timeout:g} s")
         return FetchProblem(f"cannot be reached ({_reason(error)})")
 
@@ -216,6 +228,11 @@ class _Refused(Exception):
 # encode, a bad header).
 _LINK_ERRORS = (_Expired, _Refused, _Unreachable, OSError, ValueError, http.client.HTTPException,
                 dns.exception.DNSException)
+
+
+def _ran_out(error: Exception, deadline: float) -> bool:
+    """Whether ``error`` came of the link's deadline (the watchdog's hang-up raises anything)."""
+    return isinstance(error, _Expired) or time.monotonic() >= deadline
 
 
 def _resolve_in_system(host: str, port: int, deadline: float) -> list[str]:

@@ -72,6 +72,9 @@ def image_problems(urls: list[str], timeout: float) -> dict[str, str]:
 
 def _finding(use: LinkUse, problem) -> Finding:
     noun = "image" if use.tag == "img" else "link"
+    if problem.unchecked:
+        return warning(f"{noun}-unchecked", use.where, f"{use.sent} {problem.text}",
+                       "open it yourself, or check again when its hosts answer")
     if problem.private:
         return warning(f"{noun}-private", use.where, f"{use.sent} {problem.text}",
                        "use a public address (--allow-private checks a blog served on your "

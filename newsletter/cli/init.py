@@ -110,7 +110,7 @@ def _found(root: Path, generator) -> str:
         posts, errors = load_posts(settings)
     except (NewsletterError, OSError):
         dirs, why = generator.post_dirs()
-        return f"{kind}: posts in {', '.join(dirs)} ({why})."
+        return f"{kind}: posts in {', '.join(dirs)} ({why}){outside_note(dirs)}."
     pages = sum(post.page is not None for post in posts)
     drafts = sum(post.page is None and post.draft for post in posts)
     drafted = f" ({_count(drafts, 'draft')})" if drafts else ""
@@ -125,14 +125,27 @@ def _found(root: Path, generator) -> str:
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
     read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
-    elsewhere = ""
-    if len(posts) == pages and not errors:
+    elsewhere = outside_note(layout.dirs)
+    if len(posts) == pages and not errors and not elsewhere:
         below = _nested_site(root) if generator.name == "none" and not other else None
         elsewhere = (f"; {below[1]}: run `newsletter init` in {below[0]}/" if below
                      else markdown_elsewhere(root, read, None if other and other.dirs
                                              else layout.dirs[0]))
     return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
             f"{note}.")
+
+
+def outside_note(dirs) -> str:
+    """"; ../posts is outside ..." when a folder the blog keeps its posts in lies above the
+    site's folder (Hugo's contentDir = "../content"), which newsletter never reads."""
+    from newsletter.config import inside_site
+
+    outside = [folder for folder in dirs if not inside_site(folder)]
+    if not outside:
+        return ""
+    return (f"; {', '.join(outside)} {'is' if len(outside) == 1 else 'are'} outside this "
+            "folder, and newsletter reads posts only inside the site's: move them into it, or run "
+            "`newsletter init` in a folder that holds both")
 
 
 def _nested_site(root: Path) -> tuple[str, str] | None:

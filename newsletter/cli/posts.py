@@ -87,14 +87,14 @@ def _print_table(settings, ordered, words, errors) -> None:
 
 def no_posts_note(settings) -> str:
     """Where posts were looked for, when none was found, and where Markdown files are."""
-    from newsletter.cli.init import first_post_hint, markdown_elsewhere
+    from newsletter.cli.init import first_post_hint, markdown_elsewhere, outside_note
     from newsletter.generators import site_layout
 
     layout = site_layout(settings)
     label = layout.generator.label if layout.generator.name != "none" else \
         "no static site generator found"
     return (f"no posts in {', '.join(layout.dirs)} ({label}: {layout.dirs_reason})"
-            + (markdown_elsewhere(settings.root, set(), None) or
+            + (outside_note(layout.dirs) or markdown_elsewhere(settings.root, set(), None) or
                "; set [posts] dirs in newsletter.toml if they are elsewhere"
                + first_post_hint(layout.dirs[0])))
 

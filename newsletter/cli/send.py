@@ -22,9 +22,10 @@ from newsletter.cli.send_summary import (
 )
 from newsletter.errors import InputError
 
-# Subscriber files this large (~20,000 readers) take a noticeable time to count when the
-# roster is not current: `send --yes` then counts them as it sends.
+# Subscriber files this large (~20,000 readers), or a PostgreSQL list of as many rows (each
+# sender's count a pass over it before its first batch), are counted as sent with --yes.
 COUNT_FIRST_MAX_BYTES = 1 << 20
+COUNT_FIRST_MAX_ROWS = 20_000
 
 
 @click.command()
@@ -182,11 +183,10 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
     skipped_rows: list = []
-    # Counting reads the whole list unless the roster is current; a long list is read once,
-    # by the send itself, when nobody waits on the count (--yes). The PostgreSQL store counts
-    # in the database, never reading the list: its size is not asked (a pass over the table).
-    read_list = (bool(settings.store_url) or dry_run or not yes
-                 or store.size() < COUNT_FIRST_MAX_BYTES)
+    # Counting reads the whole list unless the roster is current (PostgreSQL: a pass over it);
+    # a long list is read once, by the send itself, when nobody waits on the count (--yes).
+    long_list = COUNT_FIRST_MAX_ROWS if settings.store_url else COUNT_FIRST_MAX_BYTES
+    read_list = dry_run or not yes or store.size() < long_list
     try:
         total = count_recipients(store, existing, post.id, states, skipped_rows, tags,
                                  read_list=read_list)

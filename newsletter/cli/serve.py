@@ -7,6 +7,14 @@ import click
 from newsletter.cli import pass_site
 from newsletter.cli.stopping import serve_until_stopped
 
+# Against slow clients when serve faces the network itself (--host 0.0.0.0): waitress's own
+# defaults keep 100 connections, each while it sends a byte every 120 s, so 100 silent sockets
+# held every slot. 1,000 connections (poll(): select() stops at 1,024 descriptors), a
+# connection silent for 20 s hung up (looked for every 5 s). A proxy's idle keep-alive
+# connection that is hung up is opened again; a reader's request never waits 20 s between bytes.
+SLOW_CLIENT_LIMITS = {"connection_limit": 1000, "asyncore_use_poll": True,
+                      "channel_timeout": 20, "cleanup_interval": 5}
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -58,7 +66,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
         # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.
         server = create_server(app, host=host, port=port, threads=threads,
                                max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter",
-                               clear_untrusted_proxy_headers=False)
+                               clear_untrusted_proxy_headers=False, **SLOW_CLIENT_LIMITS)
     except (OSError, ValueError) as error:  # the port is taken, the host is no address here
         app.close()
         raise NewsletterError(f"cannot listen on {host} port {port} "

@@ -56,6 +56,8 @@ def copy(site, url: str) -> None:
         listed = copy_list(SubscriberStore(site.settings), PostgresStore(database))
     finally:
         database.close()
+    with postgres.opened(url) as db:  # ready for the first send, not left to it
+        postgres.settle(db, ("subscribers", *(table.table for table in tables)))
     for problem in listed.problems:
         click.echo(f"not copied: {problem}", err=True)
     click.echo(f"subscribers: {listed.readers} reader(s), {listed.added} new to the store")

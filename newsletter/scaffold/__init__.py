@@ -22,7 +22,7 @@ from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsletter.config import SETTINGS_FILE
+from newsletter.config import SETTINGS_FILE, inside_site
 from newsletter.errors import NewsletterError
 from newsletter.records import record
 from newsletter.scaffold.placeholders import (
@@ -173,10 +173,14 @@ def posts_table(generator: Generator) -> str:
                          "Markdown file under content/ is read. Name yours to read its layout, "
                          "e.g.:") +
                 '# generator = "hugo"\n# dirs = ["content/posts"]\n# exclude = []\n')
+    # A folder above the site (Hugo's contentDir = "../content") would be refused by every
+    # command, `subscribers add` too: left unset, `posts` and `init` say where it is.
+    outside = not all(map(inside_site, dirs))
     return (f"# {generator.label} site (found {generator.evidence}): posts in "
-            f"{', '.join(dirs)} ({why}).\n"
-            f"generator = {_toml(generator.name)}\n"
-            f"dirs = {_toml_list(dirs)}\n"
+            f"{', '.join(dirs)} ({why}"
+            f"{', outside this folder: newsletter reads posts only inside it' if outside else ''})."
+            f"\ngenerator = {_toml(generator.name)}\n"
+            f"{'# ' if outside else ''}dirs = {_toml_list(dirs)}\n"
             "# Globs of files or folders never read as posts:\n# exclude = []\n")
 
 

@@ -175,9 +175,9 @@ def count_recipients(store: ReaderStore, ledger: Ledger | PostgresLedger | None,
                      tags: Iterable[str] = (), *, read_list: bool = True) -> int | None:
     """How many readers a run would send to now (the rows the list cannot use are appended
     to ``problems``, if given). With ``read_list`` false, None rather than a read of the
-    whole list when the roster is not current."""
+    whole list when the roster is not current (on PostgreSQL: rather than a count)."""
     if on_postgresql(ledger):  # list and ledger in one database: it counts
-        return ledger.unsent(post_id, states, tags)
+        return ledger.unsent(post_id, states, tags) if read_list else None
     roster = fresh_roster(store) if read_list else current_roster(store)
     if roster is None:
         return None

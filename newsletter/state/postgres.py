@@ -12,7 +12,7 @@ import os
 import threading
 import weakref
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from newsletter.state import owner
 from newsletter.state.guarded import Guarded, storable  # noqa: F401 - postgres.*, as before
@@ -90,6 +90,14 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
         raise unusable(error, url) from None
     finally:
         db.close()
+
+
+def settle(db: psycopg.Connection, tables: Iterable[str]) -> None:
+    """VACUUM (ANALYZE) ``tables`` after a bulk write (`store copy --to`, an import): the
+    planner's statistics and the visibility map are there for the first send, not left to
+    autovacuum (off on some servers; where it is on, it would run beside that send)."""
+    for table in tables:
+        db.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def applied(db: psycopg.Connection, kind: str) -> list[str]:
