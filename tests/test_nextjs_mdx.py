@@ -217,3 +217,14 @@ def test_broken_or_hostile_next_files_never_stop_the_reading(tmp_path):
         "posts/deep.mdx": "---\ntitle: Deep\ndate: 2024-01-01\n---\n\n" + deep + "\nText.\n",
     })
     assert listed(root)["posts/deep.mdx"]["status"] == "ready"
+
+
+def test_a_blog_starter_served_at_blog_slug(tmp_path):
+    """The blog-starter's _posts read by a route of its own, app/blog/[slug]/page.tsx naming
+    _posts: /blog/<name>, not the starter's /posts/<name>."""
+    root = tmp_path / "site"
+    initialised(root, {
+        "app/blog/[slug]/page.tsx": "const postsDirectory = join(process.cwd(), '_posts')\n",
+        "_posts/nibs.md": "---\ntitle: Nibs\ndate: 2024-01-01\n---\n\nSteel.\n",
+    })
+    assert listed(root)["_posts/nibs.md"]["url"] == f"{SITE}/blog/nibs"

@@ -92,10 +92,11 @@ def velite_folders(root: Path) -> list[str]:
     return list(dict.fromkeys(blog or folders))
 
 
-def dynamic_route(root: Path, posts_folder: str) -> tuple[str, bool] | None:
+def dynamic_route(root: Path, posts_folder: str, *,
+                  named_only: bool = False) -> tuple[str, bool] | None:
     """(the path of the route serving the posts of ``posts_folder``, whether it is a catch-all
-    ``[...slug]``): the dynamic route whose code names the folder, else the only one under a
-    blog-like segment; None when no route says."""
+    ``[...slug]``): the dynamic route whose code names the folder, else (unless
+    ``named_only``) the first under a blog-like segment; None when no route says."""
     candidates = []
     for base in (*APP_FOLDERS, *PAGES_FOLDERS):
         folder = root / base
@@ -112,7 +113,7 @@ def dynamic_route(root: Path, posts_folder: str) -> tuple[str, bool] | None:
     naming = [route for path, route in candidates if _names_folder(path, posts_folder, name)]
     blog = [route for _, route in candidates
             if set(route[0].lower().strip("/").split("/")) & BLOG_SEGMENTS]
-    chosen = naming or blog
+    chosen = naming or ([] if named_only else blog)
     return chosen[0] if chosen else None
 
 
