@@ -41,6 +41,7 @@ def test_posts_folder_served_by_the_blog_slug_route(tmp_path):
                                "Dip the <Note>nib</Note> gently.\n",
         "posts/unfinished.mdx": "---\ntitle: Unfinished\ndate: 2024-04-03\npublished: false\n"
                                 "---\n\nLater.\n",
+        "posts/dated.md": "---\ntitle: Dated\npublished: 2024-04-04\n---\n\nA date.\n",
         "README.md": "# My site\n",
     })
     assert "Next.js (MDX) site" in result.output
@@ -48,6 +49,7 @@ def test_posts_folder_served_by_the_blog_slug_route(tmp_path):
     assert posts["posts/ink-wells.mdx"]["url"] == f"{SITE}/blog/ink-wells/"
     assert posts["posts/ink-wells.mdx"]["status"] == "ready"
     assert posts["posts/unfinished.mdx"]["status"] == "draft"
+    assert posts["posts/dated.md"]["date"].startswith("2024-04-04")  # published: a date
     assert "README.md" not in posts
 
 

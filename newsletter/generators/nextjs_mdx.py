@@ -127,9 +127,10 @@ class NextMdx(Generator):
 
     def entry(self, source: Source) -> Entry:
         fields, relative = source.fields, source.relative
-        date = _date(source, "date") or _date(source, "publishedat")
-        draft = fields.boolean("draft", default=False) or \
-            not fields.boolean("published", default=True)
+        published = source.meta.get("published")  # false: a draft; else maybe its date
+        date = _date(source, "date") or _date(source, "publishedat") or \
+            (_date(source, "published") if not isinstance(published, bool) else None)
+        draft = fields.boolean("draft", default=False) or published is False
         address, page = self._address(relative, (fields.string("slug") or "").strip("/"))
         if page is None and self.listed and app_route(relative.as_posix()) is not None \
                 and self.listing(relative) is None:
