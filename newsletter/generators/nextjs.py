@@ -54,5 +54,5 @@ class NextBlogStarter(Generator):
 
     def entry(self, source: Source) -> Entry:
         fields, post_id = source.fields, path_id(source.relative)
-        return Entry(id=post_id, path=join_url(self._route_prefix, post_id), date=fields.date("date"),
-                     draft=fields.boolean("draft", default=False))
+        return Entry(id=post_id, path=join_url(self._route_prefix, post_id),
+                     date=fields.date("date"), draft=fields.boolean("draft", default=False))
