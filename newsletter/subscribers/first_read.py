@@ -16,7 +16,7 @@ way): the first chunk leaves right after the scan.
 
 from __future__ import annotations
 
-from itertools import dropwhile
+from itertools import dropwhile, islice
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -40,8 +40,8 @@ def read_pass(folder: ListFolder, opened: list[tuple[Path, TextIO]], before: dic
 
 
 def lean_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: list
-               ) -> Iterator[tuple[None, None, str, str]]:
-    """(None, None, email, lower-cased status) of each record the send's pass reads
+               ) -> Iterator[list[tuple[str, str]]]:
+    """(email, lower-cased status) of each record the send's pass reads, a block at a time
     (list_cells.cells_from gives the same email and status, record by record, and the same
     file problems in ``problems``), most of them without a Record or a csv reader."""
     for path, handle in opened:
@@ -50,15 +50,14 @@ def lean_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: 
         before = len(problems)  # the records' problems go there too, as they are read
         layout, records = open_records(path, label, problems, handle)
         if layout.header is None or len(problems) > before:  # read as the pass reads it
-            for _, _, email, status in record_cells(path, label, layout, records):
-                yield None, None, email, status
+            yield from _in_blocks(record_cells(path, label, layout, records))
             continue
         records.close()  # not started: the handle stands right after the header
         yield from _lean_file(path, label, layout, handle, problems)
 
 
 def _lean_file(path: Path, label: str, layout, handle: TextIO, problems: list
-               ) -> Iterator[tuple[None, None, str, str]]:
+               ) -> Iterator[list[tuple[str, str]]]:
     """:func:`lean_cells` of the records after the header of one file."""
     delimiter = layout.delimiter
     email_and_status = status_reader(layout)
@@ -66,13 +65,17 @@ def _lean_file(path: Path, label: str, layout, handle: TextIO, problems: list
         if lines is None:  # the full reader from the block's start, to the file's end
             records = problems_reported(records_from(bounded_lines(handle, label), delimiter,
                                                       0, label), label, problems)
-            for _, _, email, status in record_cells(path, label, layout, records):
-                yield None, None, email, status
+            yield from _in_blocks(record_cells(path, label, layout, records))
             return
-        for line in lines:
-            email, status = email_and_status(line.split(delimiter))
-            if email:  # no key: nothing to suppress or repeat
-                yield None, None, email, status
+        # A record without an address has no key: nothing to suppress or repeat.
+        yield [cells for line in lines if (cells := email_and_status(line.split(delimiter)))[0]]
+
+
+def _in_blocks(cells: Iterator[tuple]) -> Iterator[list[tuple[str, str]]]:
+    """The (email, status) of the full reader's ``cells``, a thousand records at a time."""
+    pairs = ((email, status) for _, _, email, status in cells)
+    while block := list(islice(pairs, 1000)):
+        yield block
 
 
 def pass_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: list | None

@@ -17,7 +17,7 @@ from newsletter.subscribers.csv_format import MAX_LINE
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.first_read import lean_cells, pass_cells
 from newsletter.subscribers.list_cells import cells_from, pass_readers
-from newsletter.subscribers.list_pass import watched
+from newsletter.subscribers.list_pass import watch
 from newsletter.subscribers.plain_pass import pass_pairs
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").rglob("*.csv"))
@@ -49,12 +49,17 @@ def scans(directory: Path) -> tuple:
     with ExitStack() as stack:
         opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
                   for path in folder.files()]
-        for cells in (cells_from, lean_cells):
+        for cells in (record_by_record, lean_cells):
             listed, repeats, problems = set(), set(), []
-            for _ in watched(cells(folder, opened, problems), listed, repeats):
-                pass
+            watch(cells(folder, opened, problems), listed, repeats)
             answers.append((listed, repeats, bool(problems)))
     return answers[0], answers[1]
+
+
+def record_by_record(folder: ListFolder, opened: list, problems: list):
+    """The full pass's (email, status), a record a block."""
+    for _, _, email, status in cells_from(folder, opened, problems):
+        yield [(email, status)]
 
 
 def passes(directory: Path) -> tuple:
