@@ -34,7 +34,8 @@ ADDRESSES = ["ann@example.com", "ANN@Example.COM", " bob@example.com ", "cid@xn-
              "ab@example.c0m", "xn--ab@example.com", "ab@example.com.", "a@b@example.com",
              "l" * 64 + "@example.com", "l" * 65 + "@example.com",
              "d@" + "d" * 63 + ".com", "d@" + "d" * 64 + ".com",
-             "d@" + ".".join(["d" * 60] * 4) + ".com", "ab@EXAMPLE.com", "a!b@example.com"]
+             "d@" + ".".join(["d" * 60] * 4) + ".com", "ab@EXAMPLE.com", "a!b@example.com",
+             "\u212aay@example.com", "kay@example.com", "ann@example.com\u212a"]  # \u212a (Kelvin) lowers to an ASCII k
 STATUSES = ["active", "", "Unsubscribed", " bounced ", "actve", "complained", "ACTIVE",
             "unconfirmed"]
 NAMES = ["Ann", "Bob", "", " Ann Lee ", "Zoë", "\u00a0Ann\u2003", "Fred", "x\x0by"]
@@ -59,7 +60,7 @@ def scans(directory: Path) -> tuple:
 def record_by_record(folder: ListFolder, opened: list, problems: list):
     """The full pass's (email, status), a record a block."""
     for _, _, email, status in cells_from(folder, opened, problems):
-        yield [(email, status)]
+        yield [email], [status]
 
 
 def passes(directory: Path) -> tuple:
