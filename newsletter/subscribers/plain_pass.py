@@ -84,11 +84,7 @@ def pass_pairs(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: 
                 yield from checked(path, label, layout, records)
                 continue
             kept_domains: dict[str, bool] = {}  # read again each block: see unchanged_domain
-            rows = list(pattern.rows(part))
-            if (plain := _all_plain(rows, kept_domains, listed, repeats)) is not None:
-                yield from plain
-                continue
-            for number, (address, domain, name) in enumerate(rows):
+            for number, (address, domain, name) in enumerate(pattern.rows(part)):
                 if address and (kept_domains[domain] if domain in kept_domains else
                                 kept_domains.setdefault(domain, unchanged_domain(domain))):
                     key = address.lower()  # address_key: nothing to strip
@@ -98,21 +94,3 @@ def pass_pairs(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: 
                 elif (found := plain_record(part.line + number, part.lines[number],
                                             layout.delimiter)) is not None:
                     yield from checked(path, label, layout, (found,))
-
-
-def _all_plain(rows: list[tuple[str, str, str]], kept_domains: dict[str, bool],
-               listed: frozenset[str], repeats: frozenset[str] | set[str]
-               ) -> Iterator[tuple[str, str]] | None:
-    """(address, stripped name) of every row of a block, when the pattern proved each one
-    plain (an address, its domain kept) and none is suppressed or may repeat: what the
-    row-by-row loop of :func:`pass_pairs` yields then, in a few C calls; else None."""
-    addresses, domains, names = zip(*rows) if rows else ("",) * 3
-    if "" in addresses:
-        return None
-    for domain in set(domains):
-        if not kept_domains.setdefault(domain, unchanged_domain(domain)):
-            return None
-    keys = "\n".join(addresses).lower().split("\n")  # address_key: no line break in one
-    if not (listed.isdisjoint(keys) and repeats.isdisjoint(keys)):
-        return None
-    return zip(addresses, map(str.strip, names))

@@ -235,26 +235,3 @@ def test_the_pattern_pass_reads_every_edge_address_and_name_as_the_full_pass(tmp
     full, pattern = readers(directory)
     assert pattern == full
     assert len(full[0]) > 10 and full[1]  # readers let through, rows reported
-
-
-@pytest.mark.parametrize("extra", ["", "gone@example.com,Gone,unsubscribed",
-                                   "reader3@example.com,Again,active",
-                                   "READER35@example.com,Left,unsubscribed",
-                                   "odd@example.com.,Odd,active", "xn--ab@example.com,X,active"])
-@pytest.mark.parametrize("block", [64, first_read.BLOCK])
-def test_the_pattern_pass_reads_blocks_of_plain_rows_as_the_full_pass(tmp_path, monkeypatch,
-                                                                      block, extra):
-    """A block the pattern proves plain throughout is taken whole (plain_pass._all_plain), its
-    names stripped; a suppressed row, a repeat or an address the pattern leaves sends its block
-    row by row."""
-    monkeypatch.setattr(first_read, "BLOCK", block)
-    lines = ["email,name,status"] + [f"reader{number}@example.com,{NAMES[number % len(NAMES)]},"
-                                     f"active" for number in range(40)]
-    if extra:
-        lines.insert(20, extra)
-    directory = tmp_path / "subscribers"
-    directory.mkdir()
-    (directory / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    full, pattern = readers(directory)
-    assert pattern == full
-    assert len(full[0]) >= 39
