@@ -16,7 +16,7 @@ way): the first chunk leaves right after the scan.
 
 from __future__ import annotations
 
-from itertools import dropwhile
+from itertools import dropwhile, islice
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -24,7 +24,7 @@ from newsletter.records import record
 from newsletter.subscribers.csv_format import MAX_LINE, Layout, bounded_lines, records_from
 from newsletter.subscribers.csv_records import Record
 from newsletter.subscribers.folder import ListFolder
-from newsletter.subscribers.list_cells import record_cells, status_reader
+from newsletter.subscribers.list_cells import block_reader, record_cells
 from newsletter.subscribers.list_pass import suppressed_and_repeated
 from newsletter.subscribers.rows import problems_reported, open_records
 
@@ -40,39 +40,41 @@ def read_pass(folder: ListFolder, opened: list[tuple[Path, TextIO]], before: dic
 
 
 def lean_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: list
-               ) -> Iterator[tuple[None, None, str, str]]:
-    """(None, None, email, lower-cased status) of each record the send's pass reads
+               ) -> Iterator[tuple[list[str], list[str]]]:
+    """(emails, lower-cased statuses) of the records the send's pass reads, a block at a time
     (list_cells.cells_from gives the same email and status, record by record, and the same
-    file problems in ``problems``), most of them without a Record or a csv reader."""
+    file problems in ``problems``), most of them without a Record or a csv reader. Records
+    without an email may be left out: they have no key to suppress or repeat."""
     for path, handle in opened:
         handle.seek(0)
         label = folder.label(path)
         before = len(problems)  # the records' problems go there too, as they are read
         layout, records = open_records(path, label, problems, handle)
         if layout.header is None or len(problems) > before:  # read as the pass reads it
-            for _, _, email, status in record_cells(path, label, layout, records):
-                yield None, None, email, status
+            yield from _in_blocks(record_cells(path, label, layout, records))
             continue
         records.close()  # not started: the handle stands right after the header
         yield from _lean_file(path, label, layout, handle, problems)
 
 
 def _lean_file(path: Path, label: str, layout, handle: TextIO, problems: list
-               ) -> Iterator[tuple[None, None, str, str]]:
+               ) -> Iterator[tuple[list[str], list[str]]]:
     """:func:`lean_cells` of the records after the header of one file."""
     delimiter = layout.delimiter
-    email_and_status = status_reader(layout)
+    of_block = block_reader(layout)
     for lines in _plain_blocks(handle):
         if lines is None:  # the full reader from the block's start, to the file's end
             records = problems_reported(records_from(bounded_lines(handle, label), delimiter,
                                                       0, label), label, problems)
-            for _, _, email, status in record_cells(path, label, layout, records):
-                yield None, None, email, status
+            yield from _in_blocks(record_cells(path, label, layout, records))
             return
-        for line in lines:
-            email, status = email_and_status(line.split(delimiter))
-            if email:  # no key: nothing to suppress or repeat
-                yield None, None, email, status
+        yield of_block(lines)
+
+
+def _in_blocks(cells: Iterator[tuple]) -> Iterator[tuple[list[str], list[str]]]:
+    """The (emails, statuses) of the full reader's ``cells``, a thousand records at a time."""
+    while block := list(islice(cells, 1000)):
+        yield [email for _, _, email, _ in block], [status for _, _, _, status in block]
 
 
 def pass_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: list | None

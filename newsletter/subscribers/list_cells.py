@@ -4,6 +4,7 @@ them in their own ways)."""
 
 from __future__ import annotations
 
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Container, Iterable, Iterator, TextIO
 
@@ -106,3 +107,26 @@ def status_reader(layout: Layout) -> Callable[[list[str]], tuple[str, str]]:
         return email, status
 
     return email_and_status
+
+
+def block_reader(layout: Layout) -> Callable[[list[str]], tuple[list[str], list[str]]]:
+    """(emails, statuses) of the records of a plain block's lines (each line's cells: the line
+    split at the separator) in ``layout``, as :func:`status_reader` reads them, leaving out the
+    rows without an email: in a few C calls a block when every line has one cell a column and
+    a status (none is then out of place), else line by line."""
+    email_and_status = status_reader(layout)
+    delimiter, width = layout.delimiter, len(layout.columns)
+    email_at, status_at = layout.position("email"), layout.position("status")
+
+    def of_block(lines: list[str]) -> tuple[list[str], list[str]]:
+        if None not in (email_at, status_at) and \
+                set(map(str.count, lines, repeat(delimiter))) == {width - 1}:
+            cells = delimiter.join(lines).split(delimiter)  # width a line, in order
+            emails = list(map(str.strip, cells[email_at::width]))
+            statuses = list(map(str.lower, map(str.strip, cells[status_at::width])))
+            if "" not in emails and "" not in statuses:
+                return emails, statuses
+        pairs = [pair for line in lines if (pair := email_and_status(line.split(delimiter)))[0]]
+        return [email for email, _ in pairs], [status for _, status in pairs]
+
+    return of_block

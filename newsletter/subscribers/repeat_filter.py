@@ -23,12 +23,22 @@ class RepeatFilter:
 
     def add(self, key: str) -> bool:
         """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash)."""
-        slot = hash(key) & self.mask
-        byte, bit = slot >> 3, 1 << (slot & 7)
-        if self.seen[byte] & bit:
-            self.again[byte] |= bit
-        self.seen[byte] |= bit
-        return bool(self.again[byte] & bit)
+        return bool(self.add_all([key]))
+
+    def add_all(self, keys: list[str]) -> list[str]:
+        """:meth:`add` of each of ``keys`` in order; those that :meth:`may_repeat` once added
+        (one loop a block of a list's rows: a call a row was a tenth of a first read's scan)."""
+        mask, seen, again = self.mask, self.seen, self.again
+        found = []
+        for key in keys:
+            slot = hash(key) & mask
+            byte, bit = slot >> 3, 1 << (slot & 7)
+            if seen[byte] & bit:  # "again" is only ever set where "seen" is
+                again[byte] |= bit
+                found.append(key)
+            else:
+                seen[byte] |= bit
+        return found
 
     def may_repeat(self, key: str) -> bool:
         """False only when ``key`` was added at most once."""

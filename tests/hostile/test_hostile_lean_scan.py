@@ -17,7 +17,7 @@ from newsletter.subscribers.csv_format import MAX_LINE
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.first_read import lean_cells, pass_cells
 from newsletter.subscribers.list_cells import cells_from, pass_readers
-from newsletter.subscribers.list_pass import watched
+from newsletter.subscribers.list_pass import watch
 from newsletter.subscribers.plain_pass import pass_pairs
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").rglob("*.csv"))
@@ -34,7 +34,8 @@ ADDRESSES = ["ann@example.com", "ANN@Example.COM", " bob@example.com ", "cid@xn-
              "ab@example.c0m", "xn--ab@example.com", "ab@example.com.", "a@b@example.com",
              "l" * 64 + "@example.com", "l" * 65 + "@example.com",
              "d@" + "d" * 63 + ".com", "d@" + "d" * 64 + ".com",
-             "d@" + ".".join(["d" * 60] * 4) + ".com", "ab@EXAMPLE.com", "a!b@example.com"]
+             "d@" + ".".join(["d" * 60] * 4) + ".com", "ab@EXAMPLE.com", "a!b@example.com",
+             "\u212aay@example.com", "kay@example.com", "ann@example.com\u212a"]  # \u212a (Kelvin) lowers to an ASCII k
 STATUSES = ["active", "", "Unsubscribed", " bounced ", "actve", "complained", "ACTIVE",
             "unconfirmed"]
 NAMES = ["Ann", "Bob", "", " Ann Lee ", "Zoë", "\u00a0Ann\u2003", "Fred", "x\x0by"]
@@ -49,12 +50,17 @@ def scans(directory: Path) -> tuple:
     with ExitStack() as stack:
         opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
                   for path in folder.files()]
-        for cells in (cells_from, lean_cells):
+        for cells in (record_by_record, lean_cells):
             listed, repeats, problems = set(), set(), []
-            for _ in watched(cells(folder, opened, problems), listed, repeats):
-                pass
+            watch(cells(folder, opened, problems), listed, repeats)
             answers.append((listed, repeats, bool(problems)))
     return answers[0], answers[1]
+
+
+def record_by_record(folder: ListFolder, opened: list, problems: list):
+    """The full pass's (email, status), a record a block."""
+    for _, _, email, status in cells_from(folder, opened, problems):
+        yield [email], [status]
 
 
 def passes(directory: Path) -> tuple:
