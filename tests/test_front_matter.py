@@ -131,8 +131,11 @@ def test_dates_as_each_generator_writes_them(tmp_path):
         "astro.md": "---\ntitle: A\ndate: 'Jul 08 2022'\n---\n\nB.\n",
         "long.md": "---\ntitle: L\ndate: July 8, 2022\n---\n\nB.\n",
         "short.md": "---\ntitle: S\ndate: 2022-7-8\n---\n\nB.\n",
+        # JavaScript's Date knows a month by its first three letters (a Next.js post's date)
+        "sept.md": "---\ntitle: N\ndate: Sept. 8, 2022\n---\n\nB.\n",
     })
     assert errors == []
     assert posts["jekyll.md"].date == dt.datetime(2016, 5, 21, 3, 40, tzinfo=dt.timezone.utc)
+    assert posts["sept.md"].date == dt.datetime(2022, 9, 8, tzinfo=dt.timezone.utc)
     for name in ("astro.md", "long.md", "short.md"):
         assert posts[name].date == dt.datetime(2022, 7, 8, tzinfo=dt.timezone.utc)

@@ -13,7 +13,6 @@ entry of ``posts.json`` with its name as ``id`` (rauchg's); the blog's are the r
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path, PurePosixPath
@@ -29,8 +28,6 @@ from newsletter.generators.settings_files import (SiteInfo, depends_on, first_fi
                                                   site_info, under_base, without_js_comments)
 
 CONFIG_FILES = tuple(f"next.config.{ext}" for ext in ("js", "mjs", "ts", "cjs", "mts"))
-_WRITTEN_DATE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _LISTS = ("posts.json", "app/posts.json", "src/app/posts.json")  # rauchg's, imported by its code
 _METADATA = re.compile(r"\bexport\s+const\s+metadata(?:\s*:\s*[\w.]+)?\s*=\s*(?=\{)")
 _METADATA_BASE = re.compile(r"""metadataBase\s*:\s*new\s+URL\(\s*(["'`])(https?://[^"'`\s]+)\1""")
@@ -128,8 +125,8 @@ class NextMdx(Generator):
     def entry(self, source: Source) -> Entry:
         fields, relative = source.fields, source.relative
         published = source.meta.get("published")  # false: a draft; else maybe its date
-        date = _date(source, "date") or _date(source, "publishedat") or \
-            (_date(source, "published") if not isinstance(published, bool) else None)
+        date = fields.date("date") or fields.date("publishedat") or \
+            (fields.date("published") if not isinstance(published, bool) else None)
         draft = fields.boolean("draft", default=False) or published is False
         address, page = self._address(relative, (fields.string("slug") or "").strip("/"))
         if page is None and self.listed and app_route(relative.as_posix()) is not None \
@@ -174,22 +171,13 @@ def exported_metadata(text: str) -> dict[str, Any]:
     return (object_at(text, found.end(), skip_code=True) or {}) if found else {}
 
 
-def _date(source: Source, key: str) -> dt.datetime | None:
-    """The date at ``key``; one written "Sept 7, 2025", which JavaScript reads, at midnight."""
-    written = source.meta.get(key)
-    iso = _iso(written)
-    if iso is not written:
-        return source.midnight(dt.date.fromisoformat(iso))
-    return source.fields.date(key)
-
-
 def _lower(value: dict[str, Any]) -> dict[str, Any]:
     return {str(key).lower(): item for key, item in value.items()}
 
 
 def _listed(root: Path) -> dict[str, dict[str, Any]]:
-    """posts.json's entries by id (rauchg's: ``{"posts": [{"id", "date", "title"}]}``), their
-    "June 23, 2021" dates as ISO dates."""
+    """posts.json's entries by id (rauchg's: ``{"posts": [{"id", "date", "title"}]}``; a
+    "June 23, 2021" date is read as front matter's)."""
     found = first_file(root, *_LISTS)
     text = read_text(found) if found else None
     try:
@@ -200,17 +188,6 @@ def _listed(root: Path) -> dict[str, dict[str, Any]]:
     listed = {}
     for item in entries if isinstance(entries, list) else ():
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            listed[item["id"]] = {**_lower(item), "date": _iso(item.get("date"))}
+            listed[item["id"]] = _lower(item)
     return listed
 
-
-def _iso(value: Any) -> Any:
-    """A "June 23, 2021" (or "Sept 7, 2025") date as 2021-06-23, as JavaScript's Date reads it
-    (the month by its first three letters); any other value as it is."""
-    found = _WRITTEN_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
-    month = _MONTHS.index(found[1][:3].lower()) + 1 if found and found[1][:3].lower() in _MONTHS \
-        else None
-    try:
-        return dt.date(int(found[3]), month, int(found[2])).isoformat() if month else value
-    except ValueError:
-        return value

@@ -22,6 +22,9 @@ _SHORT_PARTS = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?=$|[ T])")
 # JavaScript's Date reads "12/31/2022" month first (Astro Nano's posts write it); Ruby reads
 # it day first, so one that reads either way ("05/06/2024") is refused, never guessed.
 _SLASHED = re.compile(r"^(\d\d?)/(\d\d?)/(\d{4})$")
+# JavaScript's Date knows a month by its first three letters: "Sept 7, 2025", "Sept. 7 2025".
+_LONG_MONTH = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?(?= \d)",
+                         re.IGNORECASE)
 
 
 class FieldReader:
@@ -112,6 +115,7 @@ def to_datetime(value: Any) -> dt.datetime | None:
         month, day, year = map(int, slashed.groups())
         unambiguous = month == day or day > 12
         return _valid(year, month, day) if unambiguous else None
+    text = _LONG_MONTH.sub(r"\1", text)
     for pattern in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern)
