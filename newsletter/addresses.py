@@ -129,9 +129,9 @@ def normalise_address(email: str) -> str:
 # "Ann <ann@example.com>", "\"Ann, A.\" <...>", "<...>"; a name holding an @ is not one.
 _NAMED = re.compile(r'\s*(?:"(?P<quoted>[^"]*)"|(?P<plain>[^<>"@]*?))\s*<(?P<address>[^<>\s]+)>\s*')
 _MAILTO = re.compile(r"\s*mailto:(?P<address>[^?\s]+)(?:\?\S*)?\s*", re.IGNORECASE)
-# A cell a spreadsheet was told to keep as text: Excel's text formula ="ann@example.com" (as
-# tools write cells for Excel), or its text prefix 'ann@example.com (typed, or left in a copy).
-_SPREADSHEET_TEXT = re.compile(r"""\s*(?:=\s*"(?P<formula>[^"]*)"|'(?P<prefixed>.*))\s*""")
+# A cell a spreadsheet was told to keep as text by its prefix: 'ann@example.com (typed, or
+# left in a copy). Its text formula ="ann@example.com" is every cell's (import_cells.unguard).
+_TEXT_PREFIX = re.compile(r"\s*'(?P<prefixed>.*)\s*")
 
 
 def bare_address(text: str) -> tuple[str, str]:
@@ -139,12 +139,12 @@ def bare_address(text: str) -> tuple[str, str]:
     with it: ``Ann <ann@example.com>``, ``<ann@example.com>``, ``mailto:ann@example.com``.
     Any other text comes back as it is, with no name. Invisible format characters a copy from
     a web page or chat brings along (a zero-width space, a joiner, a byte order mark) are
-    dropped, and a spreadsheet's text marks (``="ann@example.com"``, ``'ann@example.com``):
-    no address may hold one, and the leaver they hid stayed mailed."""
+    dropped, and a spreadsheet's text prefix (``'ann@example.com``): no address may hold
+    one, and the leaver they hid stayed mailed."""
     if not text.isascii():
         text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    if found := _SPREADSHEET_TEXT.fullmatch(text):
-        text = found["formula"] if found["formula"] is not None else found["prefixed"]
+    if found := _TEXT_PREFIX.fullmatch(text):
+        text = found["prefixed"]
     if found := _NAMED.fullmatch(text):
         return found["address"], (found["quoted"] or found["plain"] or "").strip()
     if found := _MAILTO.fullmatch(text):
