@@ -51,8 +51,7 @@ def not_public(url: str) -> str | None:
         return "a path without the blog's host"
     if parts.scheme not in ("http", "https"):
         return "no http:// or https:// address"
-    if host in _EXAMPLE_HOSTS or host.endswith((".example", ".tld")) \
-            or host.startswith("your-docusaurus"):
+    if _starters_host(host):
         return "the starter's example"
     if host == "localhost" or host.endswith(".localhost") or _local_ip(host):
         return "an address on your own computer or network"
@@ -62,8 +61,13 @@ def not_public(url: str) -> str | None:
 def starters_address(address: str) -> bool:
     """Whether ``address`` is one a blog starter ships with (Eleventy's base blog's
     youremailaddress@example.com): replies sent there would reach no one."""
-    return not_public("https://" + address.rpartition("@")[2].strip().lower()) \
-        == "the starter's example"
+    return _starters_host(address.rpartition("@")[2].strip().lower().removeprefix("www."))
+
+
+def _starters_host(host: str) -> bool:
+    """Whether ``host`` (lower case, without www.) is one a blog starter ships with."""
+    return host in _EXAMPLE_HOSTS or host.endswith((".example", ".tld")) \
+        or host.startswith("your-docusaurus")
 
 
 def _local_ip(host: str) -> bool:
