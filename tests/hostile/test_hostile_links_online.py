@@ -184,6 +184,7 @@ def test_a_host_that_takes_connections_and_never_answers_holds_two_links_not_all
     found = findings_of(result, "link-broken")
     assert found == [("link-broken", f"{base}/never-{n} did not answer within 0.5 s")
                      for n in range(24)]
-    # The 4 links in flight together, and one a worker took before the second said "silent"
-    # (a loaded machine, starting the workers late, may let a few more through): not all 24.
-    assert len(paths) <= 2 * 4
+    # The 4 links in flight together, and one a worker took before the second said "silent";
+    # a loaded machine, running the workers late, lets a few more through (9 seen with two
+    # suites on 2 cores): without the rule every one of the 24 is fetched.
+    assert len(paths) <= 24 // 2
